@@ -1,0 +1,191 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using Gb28181Gateway.Sip.Parsing;
+
+namespace Gb28181Gateway.Sip.Messages;
+
+/// <summary>
+/// The value of From, To, Contact, Route, Record-Route, Refer-To: an optional display name, a URI and
+/// header parameters (RFC 3261 §20.10, §25.1 name-addr / addr-spec). <c>Contact: *</c> is <see cref="IsWildcard"/>.
+/// </summary>
+public sealed record SipNameAddress
+{
+    public SipNameAddress(SipUri uri, string? displayName = null, SipParameters? parameters = null)
+    {
+        Uri = uri;
+        DisplayName = displayName;
+        Parameters = parameters ?? SipParameters.Empty;
+    }
+
+    private SipNameAddress()
+    {
+        Uri = new SipUri();
+        Parameters = SipParameters.Empty;
+        IsWildcard = true;
+    }
+
+    /// <summary><c>Contact: *</c>, used to remove all bindings.</summary>
+    public static SipNameAddress Wildcard { get; } = new();
+
+    public string? DisplayName { get; init; }
+
+    public SipUri Uri { get; init; }
+
+    public SipParameters Parameters { get; init; }
+
+    public bool IsWildcard { get; }
+
+    /// <summary>The <c>tag</c> parameter (From/To), or null.</summary>
+    public string? Tag => Parameters["tag"];
+
+    /// <summary>The <c>expires</c> parameter of a Contact, or null when absent or not a number.</summary>
+    public int? Expires => int.TryParse(Parameters["expires"], out var e) && e >= 0 ? e : null;
+
+    public SipNameAddress WithTag(string tag) => this with { Parameters = Parameters.With("tag", tag) };
+
+    public static SipNameAddress Parse(string text) => TryParse(Encoding.UTF8.GetBytes(text), out var value)
+        ? value
+        : throw new FormatException($"invalid name-addr '{text}'");
+
+    public static bool TryParse(ReadOnlySpan<byte> text, [NotNullWhen(true)] out SipNameAddress? value) =>
+        TryParse(text, materialize: true, out value);
+
+    /// <summary>Checks the syntax without allocating.</summary>
+    internal static bool IsValid(ReadOnlySpan<byte> text) => TryParse(text, materialize: false, out _);
+
+    private static bool TryParse(ReadOnlySpan<byte> text, bool materialize, out SipNameAddress? value)
+    {
+        value = null;
+        text = SipSyntax.TrimLws(text);
+        if (text.IsEmpty)
+        {
+            return false;
+        }
+
+        if (text.Length == 1 && text[0] == (byte)'*')
+        {
+            value = materialize ? Wildcard : null;
+            return true;
+        }
+
+        string? displayName = null;
+        ReadOnlySpan<byte> uriText;
+        ReadOnlySpan<byte> paramText;
+        var lt = FindOpeningAngle(text);
+        if (lt >= 0)
+        {
+            // name-addr: [display-name] "<" addr-spec ">" *(";" param)
+            var display = SipSyntax.TrimLws(text[..lt]);
+            if (!display.IsEmpty)
+            {
+                if (display[0] == (byte)'"')
+                {
+                    if (display.Length < 2 || display[^1] != (byte)'"' || !SipSyntax.IsBalanced(display))
+                    {
+                        return false;
+                    }
+
+                    displayName = materialize ? SipSyntax.Unquote(Encoding.UTF8.GetString(display)) : null;
+                }
+                else
+                {
+                    if (display.Contains((byte)'"'))
+                    {
+                        return false;
+                    }
+
+                    displayName = materialize ? Encoding.UTF8.GetString(display) : null;
+                }
+            }
+
+            var gt = text[(lt + 1)..].IndexOf((byte)'>');
+            if (gt < 0)
+            {
+                return false;
+            }
+
+            gt += lt + 1;
+            uriText = text[(lt + 1)..gt];
+            paramText = text[(gt + 1)..];
+        }
+        else if (text[0] == (byte)'"')
+        {
+            return false;
+        }
+        else
+        {
+            // addr-spec: parameters after the URI belong to the header, not to the URI.
+            var semi = text.IndexOf((byte)';');
+            uriText = semi < 0 ? text : text[..semi];
+            if (uriText.ContainsAny((byte)',', (byte)'?'))
+            {
+                return false;
+            }
+
+            paramText = semi < 0 ? [] : text[semi..];
+        }
+
+        if (!materialize)
+        {
+            return SipUri.IsValid(uriText) && SipParameters.IsValid(paramText, allowQuoted: true);
+        }
+
+        if (!SipUri.TryParse(uriText, out var uri) || !SipParameters.TryParse(paramText, allowQuoted: true, out var parameters))
+        {
+            return false;
+        }
+
+        value = new SipNameAddress(uri, displayName, parameters);
+        return true;
+    }
+
+    private static int FindOpeningAngle(ReadOnlySpan<byte> text)
+    {
+        var inQuotes = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (inQuotes)
+            {
+                if (c == (byte)'\\')
+                {
+                    i++;
+                }
+                else if (c == (byte)'"')
+                {
+                    inQuotes = false;
+                }
+            }
+            else if (c == (byte)'"')
+            {
+                inQuotes = true;
+            }
+            else if (c == (byte)'<')
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    public override string ToString()
+    {
+        if (IsWildcard)
+        {
+            return "*";
+        }
+
+        var sb = new StringBuilder(96);
+        if (DisplayName is { Length: > 0 } name)
+        {
+            sb.Append(SipSyntax.Quote(name)).Append(' ');
+        }
+
+        sb.Append('<');
+        Uri.AppendTo(sb);
+        sb.Append('>');
+        Parameters.AppendTo(sb);
+        return sb.ToString();
+    }
+}
