@@ -2,9 +2,21 @@ namespace Gb28181Gateway;
 
 internal static class Program
 {
-    private static int Main()
+    private static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("gateway: not implemented yet");
-        return 1;
+        var startup = GatewayHostBuilder.Build(args);
+        if (startup.Problems.Count > 0)
+        {
+            foreach (var problem in startup.Problems)
+            {
+                await Console.Error.WriteLineAsync($"configuration error: {problem}");
+            }
+
+            return 2;
+        }
+
+        await using var app = startup.App!;
+        await app.RunAsync();
+        return 0;
     }
 }
