@@ -30,6 +30,8 @@ internal sealed class MetricFamily : ExpositionFamily
     private int _version;
     private int _sortedVersion = -1;
     private int _loggedReasons;
+    private int _countedEpoch;
+    private int _observedCount;
 
     public MetricFamily(string name, MetricKind kind, string help, double[]? bounds, ScrapeEpoch epoch, int maxSeries, ILogger logger)
     {
@@ -86,13 +88,13 @@ internal sealed class MetricFamily : ExpositionFamily
                 break;
             case MetricKind.ObservableCounter:
             case MetricKind.ObservableUpDownCounter:
-                ((SumSeries?)binding.Find(tags))?.Observe(value, _epoch.Value);
+                CountObserved(binding.Find(tags) is SumSeries sum && sum.Observe(value, _epoch.Value));
                 break;
             case MetricKind.Gauge:
                 ((GaugeSeries?)binding.Find(tags))?.Set(value);
                 break;
             case MetricKind.ObservableGauge:
-                ((GaugeSeries?)binding.Find(tags))?.Observe(value, _epoch.Value);
+                CountObserved(binding.Find(tags) is GaugeSeries gauge && gauge.Observe(value, _epoch.Value));
                 break;
             default:
                 ((HistogramSeries?)binding.Find(tags))?.Record(value);
@@ -112,7 +114,7 @@ internal sealed class MetricFamily : ExpositionFamily
 
         if (Kind == MetricKind.ObservableGauge)
         {
-            ((GaugeSeries?)binding.Find(tags))?.Observe(value, _epoch.Value);
+            CountObserved(binding.Find(tags) is GaugeSeries gauge && gauge.Observe(value, _epoch.Value));
             return;
         }
 
@@ -134,7 +136,7 @@ internal sealed class MetricFamily : ExpositionFamily
                 break;
             case MetricKind.ObservableCounter:
             case MetricKind.ObservableUpDownCounter:
-                ((SumSeries?)binding.Find(tags))?.Observe(value, _epoch.Value);
+                CountObserved(binding.Find(tags) is SumSeries sum && sum.Observe(value, _epoch.Value));
                 break;
             default:
                 ((HistogramSeries?)binding.Find(tags))?.Record(value);
@@ -152,7 +154,7 @@ internal sealed class MetricFamily : ExpositionFamily
                 return existing;
             }
 
-            if (_series.Count >= _maxSeries)
+            if (Full())
             {
                 Drop(DropReason.SeriesLimit);
                 return null;
@@ -289,6 +291,36 @@ internal sealed class MetricFamily : ExpositionFamily
 
             return _sorted;
         }
+    }
+
+    /// <summary>
+    /// Whether a new series would exceed the limit. An observable family counts only the series reported in the
+    /// current scrape (the others are removed after it), so label sets that change completely between scrapes
+    /// are not refused because of the previous scrape's; its dictionary is still bounded, at twice the limit.
+    /// </summary>
+    private bool Full() => Kind.IsObservable()
+        ? ObservedThisScrape() >= _maxSeries || _series.Count >= 2 * _maxSeries
+        : _series.Count >= _maxSeries;
+
+    /// <summary>Observation happens on the scrape thread only: plain fields suffice.</summary>
+    private void CountObserved(bool firstInScrape)
+    {
+        if (firstInScrape)
+        {
+            _observedCount = ObservedThisScrape() + 1;
+        }
+    }
+
+    private int ObservedThisScrape()
+    {
+        var epoch = _epoch.Value;
+        if (_countedEpoch != epoch)
+        {
+            _countedEpoch = epoch;
+            _observedCount = 0;
+        }
+
+        return _observedCount;
     }
 
     private void Drop(DropReason reason)

@@ -21,7 +21,19 @@ internal abstract class MetricSeries
     public byte[] Labels { get; }
 
     /// <summary>The scrape that last reported this series (observable instruments only).</summary>
-    public int ObservedEpoch { get; protected set; }
+    public int ObservedEpoch { get; private set; }
+
+    /// <summary>Marks the series reported in scrape <paramref name="epoch"/>; false when it already was.</summary>
+    protected bool BeginObservation(int epoch)
+    {
+        if (ObservedEpoch == epoch)
+        {
+            return false;
+        }
+
+        ObservedEpoch = epoch;
+        return true;
+    }
 }
 
 /// <summary>Counters and up-down counters: a sum kept exactly for integral measurements, as a double for the rest.</summary>
@@ -38,31 +50,32 @@ internal sealed class SumSeries(string labelKey) : MetricSeries(labelKey)
     /// An observable instrument's cumulative value: replaces the previous scrape's value, adds to one reported
     /// earlier in the same scrape (two callbacks, or two meters of the same name, reporting the same label set).
     /// </summary>
-    public void Observe(long value, int epoch)
+    /// <returns>Whether this is the first report of the series in scrape <paramref name="epoch"/>.</returns>
+    public bool Observe(long value, int epoch)
     {
-        if (BeginObservation(epoch))
-        {
-            Volatile.Write(ref _fractional, 0d);
-            Volatile.Write(ref _integral, value);
-        }
-        else
+        if (!BeginObservation(epoch))
         {
             Add(value);
+            return false;
         }
+
+        Volatile.Write(ref _fractional, 0d);
+        Volatile.Write(ref _integral, value);
+        return true;
     }
 
     /// <inheritdoc cref="Observe(long, int)"/>
-    public void Observe(double value, int epoch)
+    public bool Observe(double value, int epoch)
     {
-        if (BeginObservation(epoch))
-        {
-            Volatile.Write(ref _integral, 0L);
-            Volatile.Write(ref _fractional, value);
-        }
-        else
+        if (!BeginObservation(epoch))
         {
             Add(value);
+            return false;
         }
+
+        Volatile.Write(ref _integral, 0L);
+        Volatile.Write(ref _fractional, value);
+        return true;
     }
 
     public void Write(PrometheusTextWriter writer, byte[] name)
@@ -79,16 +92,6 @@ internal sealed class SumSeries(string labelKey) : MetricSeries(labelKey)
         }
     }
 
-    private bool BeginObservation(int epoch)
-    {
-        if (ObservedEpoch == epoch)
-        {
-            return false;
-        }
-
-        ObservedEpoch = epoch;
-        return true;
-    }
 }
 
 /// <summary>Gauges: the last value recorded or observed.</summary>
@@ -98,10 +101,11 @@ internal sealed class GaugeSeries(string labelKey) : MetricSeries(labelKey)
 
     public void Set(double value) => Interlocked.Exchange(ref _value, value);
 
-    public void Observe(double value, int epoch)
+    /// <returns>Whether this is the first report of the series in scrape <paramref name="epoch"/>.</returns>
+    public bool Observe(double value, int epoch)
     {
-        ObservedEpoch = epoch;
         Set(value);
+        return BeginObservation(epoch);
     }
 
     public void Write(PrometheusTextWriter writer, byte[] name) =>

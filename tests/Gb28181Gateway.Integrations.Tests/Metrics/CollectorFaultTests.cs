@@ -96,6 +96,29 @@ public sealed class CollectorFaultTests
     }
 
     [Fact]
+    public void Observable_label_sets_replaced_between_scrapes_are_not_refused_for_the_previous_scrapes_series()
+    {
+        using var scope = new MetricsScope(maxSeries: 3);
+        string[] sessions = ["s1", "s2", "s3"];
+        scope.Meter.CreateObservableGauge(
+            "gb28181_session_bitrate",
+            () => sessions.Select(s => new Measurement<long>(1000, new KeyValuePair<string, object?>("session", s))),
+            description: "d");
+        Assert.Equal(3, scope.Scrape().Split('\n').Count(l => l.StartsWith("gb28181_session_bitrate{", StringComparison.Ordinal)));
+
+        sessions = ["s4", "s5", "s6", "s7"];
+        var text = scope.Scrape();
+
+        Assert.Equal(
+            "# HELP gb28181_session_bitrate d\n# TYPE gb28181_session_bitrate gauge\n"
+            + "gb28181_session_bitrate{session=\"s4\"} 1000\n"
+            + "gb28181_session_bitrate{session=\"s5\"} 1000\n"
+            + "gb28181_session_bitrate{session=\"s6\"} 1000\n",
+            text[text.IndexOf("# HELP gb28181_session_bitrate", StringComparison.Ordinal)..]);
+        Assert.Equal(1, MetricsScope.Sample(text, "gb28181_metrics_measurements_dropped_total{metric=\"gb28181_session_bitrate\",reason=\"series_limit\"}"));
+    }
+
+    [Fact]
     public void Same_name_and_kind_from_two_meters_is_one_family_and_a_conflicting_kind_is_not_exported()
     {
         using var scope = new MetricsScope();
