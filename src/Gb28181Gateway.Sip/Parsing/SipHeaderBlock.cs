@@ -136,21 +136,29 @@ internal static class SipHeaderBlock
 
     private static string? Commit(ReadOnlyMemory<byte> data, SipHeaders headers, Pending header, ref int? contentLength)
     {
+        // The value without the LWS around it: a value may start on a continuation line ("To:" CRLF SP "sip:...").
         var span = data.Span;
+        var valueStart = header.ValueStart;
         var valueEnd = header.ValueEnd;
-        while (valueEnd > header.ValueStart && SipSyntax.IsLws(span[valueEnd - 1]))
+        while (valueEnd > valueStart && SipSyntax.IsLws(span[valueEnd - 1]))
         {
             valueEnd--;
         }
 
-        var raw = data[header.ValueStart..Math.Max(header.ValueStart, valueEnd)];
-        headers.AddRaw(header.Kind, header.Name!, raw, header.Folded);
+        while (valueStart < valueEnd && SipSyntax.IsLws(span[valueStart]))
+        {
+            valueStart++;
+        }
+
+        var raw = data[valueStart..valueEnd];
+        var folded = header.Folded && raw.Span.Contains((byte)'\n');
+        headers.AddRaw(header.Kind, header.Name!, raw, folded);
         if (header.Kind != SipHeaderKind.ContentLength)
         {
             return null;
         }
 
-        var text = SipSyntax.TrimLws(header.Folded ? SipHeaders.Unfold(raw.Span) : raw.Span);
+        var text = SipSyntax.TrimLws(folded ? SipHeaders.Unfold(raw.Span) : raw.Span);
         if (!SipSyntax.IsDigits(text))
         {
             return $"malformed Content-Length header '{SipSyntax.Printable(text)}'";
