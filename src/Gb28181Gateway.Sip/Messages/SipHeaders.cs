@@ -142,7 +142,7 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>
         RemoveAfter(i, kind, null);
     }
 
-    /// <summary>Sets a header by name (see <see cref="Set(SipHeaderKind, object)"/>).</summary>
+    /// <summary>Sets a header by name (see <see cref="Set(SipHeaderKind, object)"/>); a received unknown header keeps its spelling.</summary>
     public void Set(string name, string value)
     {
         var kind = SipHeaderNames.Classify(name);
@@ -160,7 +160,7 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>
             return;
         }
 
-        _entries[i] = new Entry { Kind = kind, Name = name, Value = value };
+        _entries[i] = new Entry { Kind = kind, Name = _entries[i].Name, Value = value };
         RemoveAfter(i, kind, name);
     }
 

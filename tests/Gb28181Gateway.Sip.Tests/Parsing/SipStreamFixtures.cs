@@ -78,7 +78,7 @@ internal static class SipStreamFixtures
         {
             var frame = SipFrameScanner.Scan(bytes.AsSpan());
             var parsed = SipMessageParser.Parse(bytes).Message;
-            var hasLength = parsed is null || parsed.Headers.Contains(Messages.SipHeaderKind.ContentLength) || parsed.Body.IsEmpty;
+            var hasLength = parsed is null || parsed.Headers.Contains(Sip.Messages.SipHeaderKind.ContentLength) || parsed.Body.IsEmpty;
             if (frame.Status == SipFrameStatus.Complete && hasLength)
             {
                 frames.Add((name, bytes.AsSpan((int)frame.Skipped, frame.Length).ToArray()));
