@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using Gb28181Gateway.Sip.Parsing;
@@ -141,7 +142,7 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>
         RemoveAfter(i, kind, null);
     }
 
-    /// <summary>Sets a header by name (see <see cref="Set(SipHeaderKind, object)"/>).</summary>
+    /// <summary>Sets a header by name (see <see cref="Set(SipHeaderKind, object)"/>); a received unknown header keeps its spelling.</summary>
     public void Set(string name, string value)
     {
         var kind = SipHeaderNames.Classify(name);
@@ -159,7 +160,7 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>
             return;
         }
 
-        _entries[i] = new Entry { Kind = kind, Name = name, Value = value };
+        _entries[i] = new Entry { Kind = kind, Name = _entries[i].Name, Value = value };
         RemoveAfter(i, kind, name);
     }
 
@@ -234,6 +235,26 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>
         return true;
     }
 
+    /// <summary>As <see cref="TryGetFirst"/>, but false (instead of an exception) when the header does not parse.</summary>
+    internal bool TryParseFirst<T>(SipHeaderKind kind, SpanParser<T> parser, [NotNullWhen(true)] out T? value)
+        where T : class
+    {
+        value = null;
+        var i = IndexOf(kind);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        if (_entries[i].Value is T cached)
+        {
+            value = cached;
+            return true;
+        }
+
+        return parser(FirstElement(i), out value) && value is not null;
+    }
+
     /// <summary>Parses every element of every header of this kind.</summary>
     internal List<T> GetAllTyped<T>(SipHeaderKind kind, SpanParser<T> parser)
         where T : class
@@ -306,16 +327,23 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>
 
     internal ref Entry EntryAt(int index) => ref _entries[index];
 
+    /// <summary>The whole value of the header at <paramref name="index"/> as bytes (folded lines joined).</summary>
+    internal ReadOnlySpan<byte> ValueBytes(int index)
+    {
+        ref var e = ref _entries[index];
+        if (!e.HasRaw)
+        {
+            return Encoding.UTF8.GetBytes(ValueText(ref e));
+        }
+
+        return e.Folded ? Unfold(e.Raw.Span) : e.Raw.Span;
+    }
+
     /// <summary>The first list element of the header at <paramref name="index"/> as bytes (unfolded, trimmed).</summary>
     internal ReadOnlySpan<byte> FirstElement(int index)
     {
         ref var e = ref _entries[index];
-        ReadOnlySpan<byte> text = e.HasRaw ? e.Raw.Span : Encoding.UTF8.GetBytes(ValueText(ref e));
-        if (e.Folded)
-        {
-            text = Unfold(text);
-        }
-
+        var text = ValueBytes(index);
         if (SipHeaderNames.IsList(e.Kind))
         {
             var comma = SipSyntax.IndexOfUnquoted(text, (byte)',');

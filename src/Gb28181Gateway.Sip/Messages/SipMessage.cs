@@ -26,10 +26,9 @@ public abstract class SipMessage
         Headers = new SipHeaders();
     }
 
-    private protected SipMessage(SipHeaders headers, ReadOnlyMemory<byte> body)
+    private protected SipMessage(SipHeaders headers)
     {
         Headers = headers;
-        Body = body;
     }
 
     public SipHeaders Headers { get; }

@@ -89,7 +89,9 @@ public sealed record SipNameAddress
                 }
                 else
                 {
-                    if (display.Contains((byte)'"'))
+                    // display-name = *(token LWS): no separators (RFC 4475 §3.1.2.15 baddn: "Bell, Alexander"
+                    // unquoted is refused). Non-ASCII bytes are tolerated: devices send unquoted GBK/UTF-8 names.
+                    if (!IsUnquotedDisplayName(display))
                     {
                         return false;
                     }
@@ -114,9 +116,10 @@ public sealed record SipNameAddress
         }
         else
         {
-            // addr-spec: parameters after the URI belong to the header, not to the URI.
+            // addr-spec: parameters after the URI belong to the header, not to the URI (RFC 3261 §20.10);
+            // LWS may separate the URI from the first ';' (RFC 4475 §3.1.1.1 wsinv).
             var semi = text.IndexOf((byte)';');
-            uriText = semi < 0 ? text : text[..semi];
+            uriText = SipSyntax.TrimLws(semi < 0 ? text : text[..semi]);
             if (uriText.ContainsAny((byte)',', (byte)'?'))
             {
                 return false;
@@ -136,6 +139,19 @@ public sealed record SipNameAddress
         }
 
         value = new SipNameAddress(uri, displayName, parameters);
+        return true;
+    }
+
+    private static bool IsUnquotedDisplayName(ReadOnlySpan<byte> display)
+    {
+        foreach (var c in display)
+        {
+            if (!SipSyntax.IsTokenChar(c) && !SipSyntax.IsLws(c) && c < 0x80)
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 

@@ -1,11 +1,15 @@
 using System.Buffers;
-using System.Globalization;
+using System.Text;
 
 namespace Gb28181Gateway.Sip.Messages;
 
 /// <summary>A SIP response: status code, reason phrase, headers, body.</summary>
 public sealed class SipResponse : SipMessage
 {
+    // A received reason phrase stays as bytes (often UTF-8, sometimes not): decoded when first read.
+    private readonly ReadOnlyMemory<byte> _rawReasonPhrase;
+    private string? _reasonPhrase;
+
     public SipResponse(int statusCode, string? reasonPhrase = null)
     {
         if (statusCode is < 100 or > 699)
@@ -13,60 +17,89 @@ public sealed class SipResponse : SipMessage
             throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "a SIP status code is 100-699");
         }
 
+        if (reasonPhrase is not null && reasonPhrase.AsSpan().ContainsAny('\r', '\n'))
+        {
+            throw new ArgumentException("a reason phrase must not contain line breaks", nameof(reasonPhrase));
+        }
+
         StatusCode = statusCode;
-        ReasonPhrase = reasonPhrase ?? SipStatus.GetReasonPhrase(statusCode);
+        _reasonPhrase = reasonPhrase ?? SipStatus.GetReasonPhrase(statusCode);
     }
 
-    internal SipResponse(int statusCode, string reasonPhrase, SipHeaders headers, ReadOnlyMemory<byte> body)
-        : base(headers, body)
+    internal SipResponse(int statusCode, ReadOnlyMemory<byte> rawReasonPhrase, SipHeaders headers)
+        : base(headers)
     {
         StatusCode = statusCode;
-        ReasonPhrase = reasonPhrase;
+        _rawReasonPhrase = rawReasonPhrase;
+        if (rawReasonPhrase.IsEmpty)
+        {
+            _reasonPhrase = string.Empty;
+        }
     }
 
     public override bool IsRequest => false;
 
     public int StatusCode { get; }
 
-    public string ReasonPhrase { get; }
+    /// <summary>The reason phrase; may be empty (RFC 4475 §3.1.1.13).</summary>
+    public string ReasonPhrase => _reasonPhrase ??= Encoding.UTF8.GetString(_rawReasonPhrase.Span);
 
     public bool IsProvisional => StatusCode < 200;
 
     public bool IsSuccess => StatusCode is >= 200 and < 300;
 
     /// <summary>
-    /// Builds a response to <paramref name="request"/> per RFC 3261 §8.2.6: Via (all, in order), From,
-    /// Call-ID, CSeq and To copied; a To tag added when given and the request had none (§8.2.6.2;
-    /// a 100 Trying carries none).
+    /// Builds a response to <paramref name="request"/> per RFC 3261 §8.2.6: every Via line copied as received
+    /// and in order, From, Call-ID and CSeq copied, To copied with <paramref name="toTag"/> added when the request
+    /// had no tag (§8.2.6.2; not on a 100 Trying, which also copies any Timestamp, §8.2.6.1). Headers the
+    /// request lacks are left out, so a 400 can still be built for a request that failed validation.
     /// </summary>
     public static SipResponse CreateFor(SipRequest request, int statusCode, string? reasonPhrase = null, string? toTag = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var response = new SipResponse(statusCode, reasonPhrase);
         var h = response.Headers;
-        h.CopyFrom(request.Headers, SipHeaderKind.Via);
-        h.CopyFrom(request.Headers, SipHeaderKind.From);
-        var to = request.To;
-        if (toTag is not null && to.Tag is null && statusCode != 100)
+        var source = request.Headers;
+        h.CopyFrom(source, SipHeaderKind.Via);
+        h.CopyFrom(source, SipHeaderKind.From);
+        if (toTag is not null && statusCode != SipStatus.Trying
+            && source.TryParseFirst<SipNameAddress>(SipHeaderKind.To, SipNameAddress.TryParse, out var to) && to.Tag is null)
         {
             h.Add(SipHeaderKind.To, to.WithTag(toTag));
         }
         else
         {
-            h.CopyFrom(request.Headers, SipHeaderKind.To);
+            h.CopyFrom(source, SipHeaderKind.To);
         }
 
-        h.CopyFrom(request.Headers, SipHeaderKind.CallId);
-        h.CopyFrom(request.Headers, SipHeaderKind.CSeq);
+        h.CopyFrom(source, SipHeaderKind.CallId);
+        h.CopyFrom(source, SipHeaderKind.CSeq);
+        if (statusCode == SipStatus.Trying)
+        {
+            h.CopyFrom(source, SipHeaderKind.Timestamp);
+        }
+
         return response;
     }
 
     internal override void WriteStartLine(IBufferWriter<byte> writer)
     {
         SipMessageWriter.WriteBytes(writer, "SIP/2.0 "u8);
-        SipMessageWriter.WriteAscii(writer, StatusCode.ToString(CultureInfo.InvariantCulture));
-        SipMessageWriter.WriteByte(writer, (byte)' ');
-        SipMessageWriter.WriteUtf8(writer, ReasonPhrase);
+        var span = writer.GetSpan(4);
+        span[0] = (byte)('0' + (StatusCode / 100));
+        span[1] = (byte)('0' + (StatusCode / 10 % 10));
+        span[2] = (byte)('0' + (StatusCode % 10));
+        span[3] = (byte)' ';
+        writer.Advance(4);
+        if (_rawReasonPhrase.IsEmpty)
+        {
+            SipMessageWriter.WriteUtf8(writer, ReasonPhrase);
+        }
+        else
+        {
+            SipMessageWriter.WriteBytes(writer, _rawReasonPhrase.Span);
+        }
+
         SipMessageWriter.WriteBytes(writer, "\r\n"u8);
     }
 }

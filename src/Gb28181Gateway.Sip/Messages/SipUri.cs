@@ -161,6 +161,23 @@ public sealed record SipUri
         return true;
     }
 
+    /// <summary>
+    /// Whether a SIP or SIPS URI carries a <c>?headers</c> part (not allowed in a Request-URI, RFC 3261 §19.1.5).
+    /// A '?' in the user part (allowed there) does not count.
+    /// </summary>
+    internal static bool HasHeaders(ReadOnlySpan<byte> text)
+    {
+        var colon = text.IndexOf((byte)':');
+        if (colon <= 0 || !(SipSyntax.EqualsIgnoreCase(text[..colon], "sip"u8) || SipSyntax.EqualsIgnoreCase(text[..colon], "sips"u8)))
+        {
+            return false;
+        }
+
+        var rest = text[(colon + 1)..];
+        var at = rest.IndexOf((byte)'@');
+        return (at < 0 ? rest : rest[(at + 1)..]).Contains((byte)'?');
+    }
+
     /// <summary>Parses <c>host[:port]</c> where host is a name, an IPv4 address or a bracketed IPv6 reference.</summary>
     internal static bool TryParseHostPort(ReadOnlySpan<byte> text, [NotNullWhen(true)] out string? host, out int? port)
     {

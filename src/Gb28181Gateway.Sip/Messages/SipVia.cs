@@ -43,8 +43,11 @@ public sealed record SipVia
 
     public string? MAddr => Parameters["maddr"];
 
-    /// <summary>Whether the branch starts with the RFC 3261 magic cookie, so §17.1.3/§17.2.3 matching applies.</summary>
-    public bool HasRfc3261Branch => Branch?.StartsWith(MagicCookie, StringComparison.Ordinal) == true;
+    /// <summary>
+    /// Whether the branch is an RFC 3261 transaction id (the magic cookie and something after it), so §17.1.3/§17.2.3
+    /// matching applies. A branch that is only the cookie identifies nothing (RFC 4475 §3.2.1): RFC 2543 matching.
+    /// </summary>
+    public bool HasRfc3261Branch => Branch is { Length: > 7 } branch && branch.StartsWith(MagicCookie, StringComparison.Ordinal);
 
     /// <summary>The port the sender expects responses on when neither rport nor received says otherwise.</summary>
     public int PortOrDefault => Port ?? (Transport.Equals("TLS", StringComparison.OrdinalIgnoreCase) ? 5061 : 5060);

@@ -162,6 +162,11 @@ public static class SipFrameScanner
         return -1;
     }
 
+    /// <summary>
+    /// Reads Content-Length (long or compact name, any case, LWS around the colon and the value, folded onto a
+    /// continuation line, leading zeros) from a header block. Absent means 0. Negative, non-numeric, too large
+    /// or conflicting values are errors: the stream cannot be framed.
+    /// </summary>
     private static bool TryFindContentLength(ReadOnlySpan<byte> headers, out int length, out string? error)
     {
         length = 0;
@@ -170,36 +175,51 @@ public static class SipFrameScanner
         var pos = headers.IndexOf((byte)'\n') + 1; // skip the start line
         while (pos > 0 && pos < headers.Length)
         {
-            var nl = headers[pos..].IndexOf((byte)'\n');
-            var line = nl < 0 ? headers[pos..] : headers.Slice(pos, nl);
-            pos = nl < 0 ? headers.Length : pos + nl + 1;
-            var colon = line.IndexOf((byte)':');
-            if (colon <= 0 || SipSyntax.IsWhitespace(line[0]))
+            // One header: its first line and any continuation lines (starting with SP or HTAB).
+            var end = NextLine(headers, pos);
+            while (end < headers.Length && SipSyntax.IsWhitespace(headers[end]))
+            {
+                end = NextLine(headers, end);
+            }
+
+            var header = headers[pos..end];
+            pos = end;
+            var colon = header.IndexOf((byte)':');
+            if (colon <= 0 || SipSyntax.IsWhitespace(header[0])
+                || SipHeaderNames.Classify(SipSyntax.Trim(header[..colon])) != SipHeaderKind.ContentLength)
             {
                 continue;
             }
 
-            if (SipHeaderNames.Classify(SipSyntax.Trim(line[..colon])) != SipHeaderKind.ContentLength)
+            var value = SipSyntax.TrimLws(header[(colon + 1)..]);
+            if (!SipSyntax.IsDigits(value))
             {
-                continue;
-            }
-
-            if (!SipSyntax.TryParseInt32(SipSyntax.TrimLws(line[(colon + 1)..]), out var value))
-            {
-                error = "malformed Content-Length header";
+                error = $"malformed Content-Length '{SipSyntax.Printable(value)}'";
                 return false;
             }
 
-            if (found && value != length)
+            if (!SipSyntax.TryParseInt32(value, out var parsed))
+            {
+                error = $"Content-Length {SipSyntax.Printable(value)} is too large";
+                return false;
+            }
+
+            if (found && parsed != length)
             {
                 error = "conflicting Content-Length headers";
                 return false;
             }
 
             found = true;
-            length = value;
+            length = parsed;
         }
 
         return true;
+    }
+
+    private static int NextLine(ReadOnlySpan<byte> text, int from)
+    {
+        var nl = text[from..].IndexOf((byte)'\n');
+        return nl < 0 ? text.Length : from + nl + 1;
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.Text;
 
 namespace Gb28181Gateway.Sip.Parsing;
@@ -12,6 +11,9 @@ internal static class SipSyntax
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~"u8);
 
     private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t"u8);
+
+    /// <summary>Space, tab, CR, LF: what may appear inside a (folded) header value between elements.</summary>
+    public static readonly SearchValues<byte> LwsBytes = SearchValues.Create(" \t\r\n"u8);
 
     public static bool IsToken(ReadOnlySpan<byte> value) => value.Length > 0 && !value.ContainsAnyExcept(TokenChars);
 
@@ -140,20 +142,43 @@ internal static class SipSyntax
         return !inQuotes && angle == 0;
     }
 
-    /// <summary>Parses a non-negative decimal integer that must fill the whole span.</summary>
+    /// <summary>Whether <paramref name="value"/> is one or more ASCII digits.</summary>
+    public static bool IsDigits(ReadOnlySpan<byte> value) => value.Length > 0 && !value.ContainsAnyExceptInRange((byte)'0', (byte)'9');
+
+    /// <summary>
+    /// Parses a non-negative decimal integer that fills the whole span (surrounding LWS allowed, any number of
+    /// leading zeros, as devices send <c>0068</c>); false when it is not all digits or does not fit.
+    /// </summary>
     public static bool TryParseUInt32(ReadOnlySpan<byte> value, out uint result)
     {
         result = 0;
-        if (value.Length is 0 or > 10)
+        value = TrimLws(value);
+        if (value.IsEmpty)
         {
             return false;
         }
 
-        return Utf8Parser.TryParse(value, out result, out var consumed) && consumed == value.Length
-            && value[0] is >= (byte)'0' and <= (byte)'9';
+        ulong n = 0;
+        foreach (var c in value)
+        {
+            var digit = (uint)(c - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+
+            n = (n * 10) + digit;
+            if (n > uint.MaxValue)
+            {
+                return false;
+            }
+        }
+
+        result = (uint)n;
+        return true;
     }
 
-    /// <summary>Parses a non-negative decimal integer in [0, int.MaxValue] that must fill the whole span.</summary>
+    /// <summary>As <see cref="TryParseUInt32"/>, limited to [0, int.MaxValue].</summary>
     public static bool TryParseInt32(ReadOnlySpan<byte> value, out int result)
     {
         if (TryParseUInt32(value, out var u) && u <= int.MaxValue)
@@ -164,6 +189,20 @@ internal static class SipSyntax
 
         result = 0;
         return false;
+    }
+
+    /// <summary>Up to 60 bytes of <paramref name="text"/> for an error message, control bytes shown as '?'.</summary>
+    public static string Printable(ReadOnlySpan<byte> text)
+    {
+        var shown = text.Length > 60 ? text[..60] : text;
+        Span<char> chars = stackalloc char[shown.Length];
+        for (var i = 0; i < shown.Length; i++)
+        {
+            var c = shown[i];
+            chars[i] = c is >= 0x20 and < 0x7F ? (char)c : '?';
+        }
+
+        return text.Length > 60 ? string.Concat(chars, "...") : new string(chars);
     }
 
     /// <summary>Removes surrounding quotes and backslash escapes from a quoted-string; other values are returned as given.</summary>
