@@ -97,6 +97,14 @@ internal sealed class MediaPortPool
             }
 
             socket.Bind(new IPEndPoint(_address, port));
+            if (transport != MediaTransport.Udp)
+            {
+                // .NET's Bind sets SO_REUSEADDR on TCP sockets (so TIME_WAIT does not block a rebind), which would
+                // let another socket bind this port while the leg is not listening yet (TCP-active before it
+                // connects). Cleared after the bind, the port is ours alone until the lease ends.
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, false);
+            }
+
             return socket;
         }
         catch (SocketException ex) when (ex.SocketErrorCode is SocketError.AddressAlreadyInUse or SocketError.AccessDenied)

@@ -69,8 +69,8 @@ internal sealed class TcpAcceptor
             var remote = connection.RemoteEndPoint as IPEndPoint;
             if (remote is null || !_filter.AcceptConnection(remote) || !_adopt(connection, remote))
             {
-                connection.Dispose();
                 _refused(remote ?? new IPEndPoint(IPAddress.None, 0));
+                TcpConnector.Abort(connection);
             }
         }
     }

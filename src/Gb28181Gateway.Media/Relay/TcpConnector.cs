@@ -36,4 +36,21 @@ internal static class TcpConnector
             throw new ObjectDisposedException("the leg closed while connecting", ex);
         }
     }
+
+    /// <summary>
+    /// Closes a connection the relay ends (teardown, garbage, refusal) with a reset instead of a FIN, so no
+    /// TIME_WAIT keeps the media port from being bound again by the next session.
+    /// </summary>
+    public static void Abort(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+
+        socket.Dispose();
+    }
 }

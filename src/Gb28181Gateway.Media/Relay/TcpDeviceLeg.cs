@@ -76,7 +76,11 @@ internal sealed class TcpDeviceLeg : DeviceLeg
             readLoop = _readLoop;
         }
 
-        connection?.Dispose();
+        if (connection is not null)
+        {
+            TcpConnector.Abort(connection);
+        }
+
         Lease.Socket.Dispose();
         await readLoop.ConfigureAwait(false);
         if (_acceptor is not null)
@@ -161,7 +165,7 @@ internal sealed class TcpDeviceLeg : DeviceLeg
             Volatile.Write(ref _connection, null);
         }
 
-        connection.Dispose();
+        TcpConnector.Abort(connection);
         if (Volatile.Read(ref _closed) == 0)
         {
             Session.RaiseLegClosed(this, reason);

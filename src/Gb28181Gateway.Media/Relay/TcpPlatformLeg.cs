@@ -97,7 +97,11 @@ internal sealed class TcpPlatformLeg : PlatformLeg
             connection = _connection;
         }
 
-        connection?.Socket.Dispose();
+        if (connection is not null)
+        {
+            TcpConnector.Abort(connection.Socket);
+        }
+
         Lease.Socket.Dispose();
         if (connection is not null)
         {
@@ -179,7 +183,7 @@ internal sealed class TcpPlatformLeg : PlatformLeg
             Volatile.Write(ref _connection, null);
         }
 
-        connection.Socket.Dispose();
+        TcpConnector.Abort(connection.Socket);
         if (Volatile.Read(ref _closed) == 0)
         {
             Session.RaiseLegClosed(this, reason);
