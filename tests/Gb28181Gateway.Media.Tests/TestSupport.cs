@@ -63,8 +63,9 @@ internal static class Capture
 /// <summary>A relay on 127.0.0.1 with its own port range and meter.</summary>
 internal sealed class RelayHarness : IAsyncDisposable
 {
-    public RelayHarness(int ports = 8, Action<MediaOptions>? configure = null)
+    public RelayHarness(int ports = 8, Action<MediaOptions>? configure = null, TimeProvider? timeProvider = null)
     {
+        TimeProvider = timeProvider ?? TimeProvider.System;
         PortMin = LoopbackPorts.NextRange(ports);
         Options = new MediaOptions { ListenAddress = "127.0.0.1", PortMin = PortMin, PortMax = PortMin + ports - 1 };
         configure?.Invoke(Options);
@@ -75,7 +76,7 @@ internal sealed class RelayHarness : IAsyncDisposable
 
     public MediaOptions Options { get; }
 
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+    public TimeProvider TimeProvider { get; }
 
     public TestMeterFactory MeterFactory { get; } = new();
 

@@ -39,7 +39,7 @@ internal sealed class MediaMetrics : IDisposable
             description: "RTP packets not forwarded, by reason");
         _meter.CreateObservableUpDownCounter(
             "gb28181_media_ports_in_use",
-            portsInUse,
+            () => (long)portsInUse(),
             description: "Media ports bound by relay sessions");
     }
 

@@ -21,13 +21,15 @@ namespace Gb28181Gateway.Media;
 /// </remarks>
 public sealed class RelaySession : IAsyncDisposable
 {
+    private const long NoPacket = long.MinValue;
+
     private readonly long[] _platformDrops = new long[MediaDropReasons.Count];
     private readonly long _createdTimestamp;
     private PlatformLeg[] _platforms = [];
     private Task? _disposal;
 
     // Written only by the device leg's receive loop.
-    private long _lastPacketTimestamp;
+    private long _lastPacketTimestamp = NoPacket;
     private long _sequenceGaps;
     private uint _deviceSsrc;
     private ushort _lastSequence;
@@ -64,7 +66,7 @@ public sealed class RelaySession : IAsyncDisposable
         get
         {
             var last = Volatile.Read(ref _lastPacketTimestamp);
-            return Relay.TimeProvider.GetElapsedTime(last != 0 ? last : _createdTimestamp);
+            return Relay.TimeProvider.GetElapsedTime(last != NoPacket ? last : _createdTimestamp);
         }
     }
 
@@ -148,9 +150,9 @@ public sealed class RelaySession : IAsyncDisposable
             PacketsReceived = DeviceCounters.Packets,
             BytesReceived = DeviceCounters.Bytes,
             SequenceGaps = Interlocked.Read(ref _sequenceGaps),
-            DeviceSsrc = last != 0 ? Volatile.Read(ref _deviceSsrc) : null,
+            DeviceSsrc = last != NoPacket ? Volatile.Read(ref _deviceSsrc) : null,
             CreatedAt = CreatedAt,
-            LastPacketAt = last != 0 ? now - Relay.TimeProvider.GetElapsedTime(last) : null,
+            LastPacketAt = last != NoPacket ? now - Relay.TimeProvider.GetElapsedTime(last) : null,
             IdleTime = IdleTime,
             Dropped = dropped,
             Platforms = legs.Select(l => l.GetStats()).ToArray(),
