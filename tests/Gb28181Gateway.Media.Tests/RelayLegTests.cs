@@ -218,3 +218,25 @@ public sealed class RelayLegTests
         Assert.Equal(20, readySink.Received.Count);
     }
 }
+
+/// <summary>An IPv6 listen address is dual-stack: IPv4 devices and platforms work through it.</summary>
+public sealed class DualStackTests
+{
+    [Fact]
+    public async Task An_ipv6_wildcard_relay_serves_ipv4_peers_with_the_source_check_on()
+    {
+        await using var harness = new RelayHarness(configure: o => o.ListenAddress = "::");
+        await using var session = harness.Relay.CreateSession(MediaTransport.Udp);
+        var leg = session.AddPlatform(MediaTransport.Udp, 77);
+        await using var sink = await Peers.OpenPlatformAsync(leg);
+        await using var device = await Peers.OpenDeviceAsync(session);
+        await using var intruder = new UdpPeer(System.Net.IPAddress.Parse("127.0.0.2"));
+
+        intruder.SendTo(Capture.Packets[0], session.Device.LocalPort);
+        await device.SendAllAsync(Capture.Packets[..20], sink);
+
+        Assert.Equal(Capture.Packets[..20].Select(p => Capture.WithSsrc(p, 77)), sink.Received);
+        await Wait.UntilAsync(() => session.GetStats().Dropped.GetValueOrDefault(MediaDropReason.UnexpectedSource) == 1, "the intruder dropped");
+        Assert.Null(harness.Relay.AdvertisedAddress);
+    }
+}
