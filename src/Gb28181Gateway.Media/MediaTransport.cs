@@ -1,0 +1,36 @@
+namespace Gb28181Gateway.Media;
+
+/// <summary>How one leg of a relay session carries RTP (the SDP's <c>RTP/AVP</c> or <c>TCP/RTP/AVP</c> + <c>a=setup</c>).</summary>
+public enum MediaTransport
+{
+    /// <summary>RTP over UDP. The gateway receives (device leg) or sends (platform leg) on its own port.</summary>
+    Udp,
+
+    /// <summary>RTP over TCP (RFC 4571), the gateway listens on its port and the peer connects (gateway answers/offers <c>a=setup:passive</c>).</summary>
+    TcpPassive,
+
+    /// <summary>RTP over TCP (RFC 4571), the gateway connects to the peer from its advertised port (<c>a=setup:active</c>).</summary>
+    TcpActive,
+}
+
+/// <summary>Which packets a UDP device leg accepts, and which connections a TCP-passive device leg accepts.</summary>
+public enum SourceCheck
+{
+    /// <summary>
+    /// Default. Once the device's address is known (<see cref="MediaLeg.ConnectAsync"/>), only packets from
+    /// that IP address are accepted, from any port. Before that, see <see cref="MediaOptions.LatchBeforeAnswer"/>.
+    /// </summary>
+    Address,
+
+    /// <summary>Like <see cref="Address"/>, and for UDP the source port must be the device's SDP port too.</summary>
+    AddressAndPort,
+
+    /// <summary>
+    /// The first source (IP and port; for TCP the first connection's IP) is the only one accepted, whatever the
+    /// device's SDP says. For devices behind NAT whose SDP carries a private address.
+    /// </summary>
+    Latch,
+
+    /// <summary>Every source is accepted. Only for trusted networks.</summary>
+    Off,
+}

@@ -1,0 +1,201 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Gb28181Gateway.Media.Diagnostics;
+using Gb28181Gateway.Media.Ports;
+using Gb28181Gateway.Media.Rtp;
+
+namespace Gb28181Gateway.Media.Relay;
+
+/// <summary>
+/// Platform leg over TCP (RFC 4571 framing out). Passive: listens on the leg's port from creation and takes
+/// the platform's connection (one at a time). Active: <see cref="ConnectAsync"/> connects from the leg's port.
+/// Packets go through a <see cref="TcpFrameSender"/>; the connection is also read (and what arrives, RTCP at
+/// most, discarded) so a platform that closes is noticed even when no packet is being sent.
+/// </summary>
+internal sealed class TcpPlatformLeg : PlatformLeg
+{
+    private readonly SourceFilter _filter;
+    private readonly TcpAcceptor? _acceptor;
+    private readonly Lock _gate = new();
+    private Connection? _connection;
+    private int _connectStarted;
+    private int _closed;
+
+    public TcpPlatformLeg(RelaySession session, PortLease lease, MediaTransport transport, uint? ssrc, SourceFilter filter)
+        : base(session, lease, transport, ssrc)
+    {
+        _filter = filter;
+        if (transport == MediaTransport.TcpPassive)
+        {
+            _acceptor = new TcpAcceptor(lease.Socket, filter, Adopt, Refused, Relay.TimeProvider);
+            _acceptor.Start();
+        }
+    }
+
+    public override bool IsConnected => Volatile.Read(ref _connection) is not null;
+
+    public override async Task ConnectAsync(IPEndPoint remote, CancellationToken cancellationToken = default)
+    {
+        CheckRemote(remote);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) != 0, this);
+        if (Transport == MediaTransport.TcpPassive)
+        {
+            _filter.SetRemote(remote);
+            RemoteEndPoint ??= remote;
+            return;
+        }
+
+        if (Interlocked.Exchange(ref _connectStarted, 1) != 0)
+        {
+            throw new InvalidOperationException($"the platform leg on port {LocalPort} already connected (or tried to); add a new leg to retry");
+        }
+
+        RemoteEndPoint = remote;
+        await TcpConnector.ConnectAsync(Lease.Socket, LocalPort, remote, Relay.Options.ConnectTimeoutSeconds, Relay.TimeProvider, cancellationToken).ConfigureAwait(false);
+        if (!Adopt(Lease.Socket, remote))
+        {
+            throw new ObjectDisposedException(nameof(TcpPlatformLeg), "the leg closed while it was connecting");
+        }
+    }
+
+    internal override void Send(byte[] buffer, int offset, int length, uint deviceSsrc)
+    {
+        var connection = Volatile.Read(ref _connection);
+        if (connection is null)
+        {
+            Drop(MediaDropReason.NotConnected);
+            return;
+        }
+
+        RtpHeader.WriteSsrc(buffer, offset, RewriteSsrc ? SsrcValue : deviceSsrc);
+        BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(offset - 2, 2), (ushort)length);
+        switch (connection.Sender.Send(buffer.AsSpan(offset - 2, length + 2)))
+        {
+            case TcpSendResult.Accepted:
+                Counters.Count(length);
+                break;
+            case TcpSendResult.Overflow:
+                Drop(MediaDropReason.EgressOverflow);
+                break;
+            default:
+                Drop(MediaDropReason.SendError);
+                break;
+        }
+    }
+
+    internal override async ValueTask CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        Connection? connection;
+        lock (_gate)
+        {
+            connection = _connection;
+        }
+
+        if (connection is not null)
+        {
+            TcpConnector.Abort(connection.Socket);
+        }
+
+        Lease.Socket.Dispose();
+        if (connection is not null)
+        {
+            await connection.ReadLoop.ConfigureAwait(false);
+        }
+
+        if (_acceptor is not null)
+        {
+            await _acceptor.Completion.ConfigureAwait(false);
+        }
+
+        Lease.Dispose();
+    }
+
+    private bool Adopt(Socket socket, IPEndPoint remote)
+    {
+        lock (_gate)
+        {
+            if (_connection is not null || Volatile.Read(ref _closed) != 0)
+            {
+                return false;
+            }
+
+            socket.NoDelay = true;
+            var connection = new Connection(socket);
+            connection.Sender = new TcpFrameSender(socket, Relay.Options.TcpBacklogBytes, ex => Lost(connection, MediaLegCloseReason.ConnectionError));
+            if (Transport == MediaTransport.TcpPassive)
+            {
+                RemoteEndPoint = remote;
+            }
+
+            Volatile.Write(ref _connection, connection);
+            connection.ReadLoop = ReadLoopAsync(connection);
+        }
+
+        Relay.Logger.PlatformConnected(Session.Id, LocalPort, remote);
+        return true;
+    }
+
+    private void Refused(IPEndPoint remote)
+    {
+        Drop(MediaDropReason.UnexpectedSource);
+        Relay.Logger.ConnectionRefused(Session.Id, LocalPort, remote);
+    }
+
+    /// <summary>Reads and discards until the platform closes; only to notice it.</summary>
+    private async Task ReadLoopAsync(Connection connection)
+    {
+        await Task.Yield();
+        var sink = new byte[2048];
+        var reason = MediaLegCloseReason.RemoteClosed;
+        try
+        {
+            while (await connection.Socket.ReceiveAsync(sink, SocketFlags.None).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        catch (SocketException)
+        {
+            reason = MediaLegCloseReason.ConnectionError;
+        }
+
+        Lost(connection, reason);
+    }
+
+    /// <summary>The connection ended (read loop) or failed (sender); the first report wins.</summary>
+    private void Lost(Connection connection, MediaLegCloseReason reason)
+    {
+        lock (_gate)
+        {
+            if (_connection != connection)
+            {
+                return;
+            }
+
+            Volatile.Write(ref _connection, null);
+        }
+
+        TcpConnector.Abort(connection.Socket);
+        if (Volatile.Read(ref _closed) == 0)
+        {
+            Session.RaiseLegClosed(this, reason);
+        }
+    }
+
+    private sealed class Connection(Socket socket)
+    {
+        public Socket Socket { get; } = socket;
+
+        public TcpFrameSender Sender { get; set; } = null!;
+
+        public Task ReadLoop { get; set; } = Task.CompletedTask;
+    }
+}

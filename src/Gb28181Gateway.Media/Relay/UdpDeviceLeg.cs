@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Sockets;
+using Gb28181Gateway.Media.Diagnostics;
+using Gb28181Gateway.Media.Ports;
+
+namespace Gb28181Gateway.Media.Relay;
+
+/// <summary>
+/// Device leg over UDP: one receive loop on the leg's port, started when the leg is created (a device may send
+/// before its SDP answer reaches the B2BUA). Each datagram is received into the same pinned buffer, checked
+/// against the expected source and handed to the session; nothing is allocated per packet.
+/// </summary>
+internal sealed class UdpDeviceLeg : DeviceLeg
+{
+    /// <summary>Room before each packet for a TCP platform leg's RFC 4571 length.</summary>
+    internal const int Headroom = 4;
+
+    /// <summary>The largest UDP payload (IPv4: 65535 - 20 - 8).</summary>
+    internal const int MaxDatagram = 65507;
+
+    private const int ReceiveBufferBytes = 1024 * 1024;
+
+    private readonly SourceFilter _filter;
+    private readonly byte[] _buffer;
+    private readonly Task _receiveLoop;
+    private int _closed;
+    private int _accepted;
+    private bool _loggedUnexpectedSource;
+
+    public UdpDeviceLeg(RelaySession session, PortLease lease, SourceFilter filter)
+        : base(session, lease, MediaTransport.Udp)
+    {
+        _filter = filter;
+        _buffer = GC.AllocateUninitializedArray<byte>(Headroom + MaxDatagram + 1, pinned: true);
+        // Room for an I-frame burst while the loop is not scheduled (the kernel caps it at net.core.rmem_max).
+        lease.Socket.ReceiveBufferSize = ReceiveBufferBytes;
+        _receiveLoop = ReceiveLoopAsync();
+    }
+
+    public override bool IsConnected => Volatile.Read(ref _accepted) != 0;
+
+    public override Task ConnectAsync(IPEndPoint remote, CancellationToken cancellationToken = default)
+    {
+        CheckRemote(remote);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) != 0, this);
+        _filter.SetRemote(remote);
+        RemoteEndPoint = remote;
+        return Task.CompletedTask;
+    }
+
+    internal override async ValueTask CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        Lease.Socket.Dispose();
+        await _receiveLoop.ConfigureAwait(false);
+        Lease.Dispose();
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        await Task.Yield();   // never run the loop on the creating thread
+        var socket = Lease.Socket;
+        var memory = _buffer.AsMemory(Headroom);
+        var source = new SocketAddress(socket.AddressFamily);
+        while (true)
+        {
+            int received;
+            try
+            {
+                received = await socket.ReceiveFromAsync(memory, SocketFlags.None, source).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException) when (Volatile.Read(ref _closed) != 0)
+            {
+                return;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+            {
+                continue;   // Windows reports an earlier ICMP port-unreachable here; nothing was received
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.MessageSize)
+            {
+                Session.DropDevicePacket(MediaDropReason.Malformed);   // above 65507 bytes: only IPv6 jumbograms
+                continue;
+            }
+            catch (SocketException ex)
+            {
+                Session.DeviceLegFailed(ex);
+                return;
+            }
+
+            if (!_filter.Accept(source))
+            {
+                Session.DropDevicePacket(MediaDropReason.UnexpectedSource);
+                if (!_loggedUnexpectedSource)
+                {
+                    _loggedUnexpectedSource = true;
+                    Relay.Logger.UnexpectedSource(Session.Id, LocalPort, new IPEndPoint(source.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0).Create(source), RemoteEndPoint);
+                }
+
+                continue;
+            }
+
+            if (_accepted == 0)
+            {
+                Volatile.Write(ref _accepted, 1);
+            }
+
+            try
+            {
+                Session.ForwardFromDevice(_buffer, Headroom, received);
+            }
+            catch (Exception ex)
+            {
+                Relay.Logger.ForwardFailed(Session.Id, ex);   // a bug, not the packet's fault: keep the stream going
+            }
+        }
+    }
+}
