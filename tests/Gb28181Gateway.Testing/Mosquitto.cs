@@ -254,6 +254,9 @@ public sealed class Mosquitto : IAsyncDisposable
         config.AppendLine("log_type all");
         config.AppendLine("log_timestamp false");
 
+        // Never drop a slow test subscriber's QoS 1 messages (the default limit is 1000).
+        config.AppendLine("max_queued_messages 0");
+
         if (_options.Users is { Count: > 0 } users)
         {
             var passwordFile = Path.Combine(Directory, "passwd");
