@@ -223,8 +223,9 @@ internal sealed class MqttSession
             Log.Resending(_logger, _options.Broker, resend.Count);
         }
 
-        onReady();
+        // Keep alive runs from the first moment the connection is usable, before anyone hears it is.
         keepAlive.Start();
+        onReady();
         var receive = ReceiveLoopAsync(connection, keepAlive);
         await connection.WriteAsync((requests, resend), static (w, s) =>
         {

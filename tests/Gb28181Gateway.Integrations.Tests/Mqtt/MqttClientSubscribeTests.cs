@@ -145,6 +145,7 @@ public sealed class MqttClientSubscribeTests
         var message = await client.ReadAsync();
         Assert.Equal("while away", message.Text());
         // The broker kept the subscription: none was sent again.
+        await broker.WaitForLogAsync("Received PUBACK from gw-persistent");
         Assert.Equal(1, broker.CountInLog("Received SUBSCRIBE from gw-persistent"));
     }
 }

@@ -17,6 +17,7 @@ internal sealed class MqttTcpRelay : IAsyncDisposable
     private readonly List<(Socket Client, Socket Broker)> _pairs = [];
     private readonly Task _accepting;
     private volatile bool _blackhole;
+    private long _dropped;
 
     public MqttTcpRelay(int targetPort)
     {
@@ -28,6 +29,9 @@ internal sealed class MqttTcpRelay : IAsyncDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>Bytes dropped by the black hole so far.</summary>
+    public long DroppedBytes => Interlocked.Read(ref _dropped);
 
     /// <summary>Connections accepted so far.</summary>
     public int Accepted { get; private set; }
@@ -128,7 +132,11 @@ internal sealed class MqttTcpRelay : IAsyncDisposable
                     return;
                 }
 
-                if (!_blackhole)
+                if (_blackhole)
+                {
+                    Interlocked.Add(ref _dropped, read);
+                }
+                else
                 {
                     await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
                 }

@@ -137,6 +137,34 @@ internal static class MqttTest
         await client.ConnectAsync(cts.Token);
     }
 
+    /// <summary>Waits (up to <see cref="Timeout"/>) for a condition the test cannot await, such as a counter in another process.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out waiting until {what}");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Moves a manual clock forward in small steps until <paramref name="task"/> completes (a reconnect delay, say).</summary>
+    public static async Task<T> PumpUntilAsync<T>(this ManualTimeProvider time, Task<T> task, TimeSpan step)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (!task.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            time.Advance(step);
+            await Task.WhenAny(task, Task.Delay(10));
+        }
+
+        return await task;
+    }
+
     public static async Task<MqttApplicationMessage> ReadAsync(this IMqttClient client)
     {
         using var cts = new CancellationTokenSource(Timeout);
