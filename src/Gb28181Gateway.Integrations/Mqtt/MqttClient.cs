@@ -1,4 +1,6 @@
 using System.Diagnostics.Metrics;
+using System.Text;
+using Gb28181Gateway.Integrations.Mqtt.Codec;
 using System.Security.Authentication;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -14,7 +16,11 @@ namespace Gb28181Gateway.Integrations.Mqtt;
 /// </summary>
 public sealed class MqttClient : IMqttClient
 {
+    /// <summary>Remaining Length limit minus the topic length field and packet identifier.</summary>
+    private const int MaxPayloadLength = MqttFrameScanner.MaxRemainingLength - 4;
+
     private readonly MqttClientOptions _options;
+    private readonly TimeSpan _stableConnection;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Random _random;
@@ -26,7 +32,7 @@ public sealed class MqttClient : IMqttClient
     private MqttConnectionState _state;
     private int _disposed;
 
-    /// <param name="options">Validated here; the client keeps using this instance, so do not change it afterwards.</param>
+    /// <param name="options">Validated and copied here; later changes to the instance have no effect.</param>
     /// <param name="meterFactory">Source of the <c>Gb28181Gateway.Integrations</c> meter; null creates a meter owned by the client.</param>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     public MqttClient(MqttClientOptions options, ILogger<MqttClient>? logger = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null)
@@ -37,8 +43,10 @@ public sealed class MqttClient : IMqttClient
     internal MqttClient(MqttClientOptions options, ILogger? logger, TimeProvider? timeProvider, IMeterFactory? meterFactory, Random random)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options = options.Clone();
         options.Validate();
         _options = options;
+        _stableConnection = options.ReconnectDelayMax < TimeSpan.FromSeconds(30) ? options.ReconnectDelayMax : TimeSpan.FromSeconds(30);
         _logger = logger ?? NullLogger.Instance;
         _time = timeProvider ?? TimeProvider.System;
         _random = random;
@@ -99,6 +107,12 @@ public sealed class MqttClient : IMqttClient
         if (message.QualityOfService == MqttQualityOfService.ExactlyOnce)
         {
             throw new NotSupportedException($"QoS 2 publishing is not supported by this MQTT client; publish '{message.Topic}' at QoS 1.");
+        }
+
+        // Refused here rather than failing the connection on every re-send.
+        if (message.Payload.Length > MaxPayloadLength - Encoding.UTF8.GetByteCount(message.Topic))
+        {
+            throw new ArgumentException($"The MQTT message to '{message.Topic}' is {message.Payload.Length} bytes; a PUBLISH carries at most {MaxPayloadLength} bytes of topic and payload.", nameof(message));
         }
 
         var delivered = _session.PublishAsync(message);
@@ -270,9 +284,9 @@ public sealed class MqttClient : IMqttClient
                     continue;
                 }
 
-                backoff.Reset();
                 connectedOnce = true;
                 lastError = null;
+                var connectedAt = _time.GetTimestamp();
 
                 // A stop that raced with the handshake still ends this connection with DISCONNECT.
                 await using var stopping = run.Stop.Token.Register(static c => _ = ((MqttConnection)c!).CloseGracefullyAsync(), connection);
@@ -286,6 +300,13 @@ public sealed class MqttClient : IMqttClient
                 {
                     Log.Disconnected(_logger, _options.Broker);
                     break;
+                }
+
+                // Only a connection that held starts the backoff over: one dropped at once (a second gateway with
+                // the same client id taking the session over, say) keeps backing off instead of flapping.
+                if (_time.GetElapsedTime(connectedAt) >= _stableConnection)
+                {
+                    backoff.Reset();
                 }
 
                 lastError = reason ?? new IOException("the MQTT connection closed");

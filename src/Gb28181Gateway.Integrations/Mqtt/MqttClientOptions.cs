@@ -137,6 +137,9 @@ public sealed class MqttClientOptions
         RequireRange(MaxPacketSize, 64, MqttFrameScanner.MaxRemainingLength + MqttFrameScanner.MaxFixedHeaderLength, nameof(MaxPacketSize));
     }
 
+    /// <summary>A copy, so later changes to the caller's instance do not reach a running client.</summary>
+    internal MqttClientOptions Clone() => (MqttClientOptions)MemberwiseClone();
+
     internal MqttConnectPacket ToConnectPacket() => new(
         ClientId,
         CleanSession,

@@ -25,6 +25,7 @@ internal sealed class MqttConnection : IAsyncDisposable
     private long _lastReceived;
     private int _closing;
     private bool _writesEnded;
+    private bool _deliveringInbound;
 
     private MqttConnection(Socket socket, Stream stream, TimeProvider time, int maxPacketSize)
     {
@@ -52,7 +53,11 @@ internal sealed class MqttConnection : IAsyncDisposable
     public long LastReceived => Volatile.Read(ref _lastReceived);
 
     /// <summary>True while the reader waits for the application to take a message (so silence is not the network's fault).</summary>
-    public bool IsDeliveringInbound { get; set; }
+    public bool IsDeliveringInbound
+    {
+        get => Volatile.Read(ref _deliveringInbound);
+        set => Volatile.Write(ref _deliveringInbound, value);
+    }
 
     /// <summary>TCP connect, optional TLS, CONNECT and CONNACK, all within <see cref="MqttClientOptions.ConnectTimeout"/>.</summary>
     /// <exception cref="MqttConnectException">CONNACK with a non-zero return code.</exception>

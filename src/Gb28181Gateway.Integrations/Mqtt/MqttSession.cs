@@ -52,8 +52,6 @@ internal sealed class MqttSession
         }
     }
 
-    public bool IsConnected => Volatile.Read(ref _connection) is not null;
-
     /// <summary>PINGRESPs on the current connection (tests observe keep alive with it).</summary>
     internal int PingResponses => Volatile.Read(ref _keepAlive)?.PingResponses ?? 0;
 

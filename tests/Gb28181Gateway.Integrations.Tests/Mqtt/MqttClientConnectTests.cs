@@ -137,6 +137,20 @@ public sealed class MqttClientConnectTests
     }
 
     [Fact]
+    public async Task Options_changed_after_creation_do_not_reach_the_client()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        var options = MqttTest.Options(broker, "gw-original");
+        await using var client = new MqttClient(options);
+        options.Port = 1;
+        options.ClientId = "gw-changed";
+
+        await client.StartAsync();
+
+        await broker.WaitForLogAsync("as gw-original (p2");
+    }
+
+    [Fact]
     public async Task Connecting_twice_is_refused()
     {
         await using var broker = await Mosquitto.StartAsync();
