@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
-using System.Text;
-using Gb28181Gateway.Integrations.Mqtt.Codec;
 using System.Security.Authentication;
+using System.Text;
 using System.Threading.Channels;
+using Gb28181Gateway.Integrations.Mqtt.Codec;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -229,6 +229,7 @@ public sealed class MqttClient : IMqttClient
         var backoff = new MqttReconnectBackoff(_options.ReconnectDelayMin, _options.ReconnectDelayMax, _random);
         var connectedOnce = false;
         Exception? lastError = null;
+        Exception? refusal = null;
         try
         {
             while (!run.Stop.IsCancellationRequested)
@@ -266,7 +267,7 @@ public sealed class MqttClient : IMqttClient
                             Log.ConnectRefused(_logger, _options.Broker, "TLS authentication failed: " + ex.Message);
                         }
 
-                        run.FirstConnection.TrySetException(ex);
+                        refusal = ex;
                         break;
                     }
 
@@ -328,8 +329,17 @@ public sealed class MqttClient : IMqttClient
                 }
             }
 
-            run.FirstConnection.TrySetCanceled();
             SetState(MqttConnectionState.Disconnected, run.Graceful ? null : lastError);
+
+            // Last, so a caller retrying ConnectAsync at once finds the client stopped.
+            if (refusal is not null)
+            {
+                run.FirstConnection.TrySetException(refusal);
+            }
+            else
+            {
+                run.FirstConnection.TrySetCanceled();
+            }
         }
     }
 
