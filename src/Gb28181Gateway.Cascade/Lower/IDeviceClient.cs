@@ -1,0 +1,42 @@
+using Gb28181Gateway.Protocol.Manscdp;
+
+namespace Gb28181Gateway.Cascade.Lower;
+
+/// <summary>
+/// Requests to a device below. Every call sends a MANSCDP MESSAGE (with a fresh SN) to the device's
+/// registered address, correlates the answer by (DeviceID, CmdType, SN), aggregates multi-message answers
+/// (Catalog, RecordInfo: SumNum items, de-duplicated) and times out after <c>Sip:QueryTimeoutSeconds</c>.
+/// Failures throw <see cref="DeviceRequestException"/>.
+/// </summary>
+public interface IDeviceClient
+{
+    Task<IReadOnlyList<CatalogItem>> QueryCatalogAsync(string deviceId, CancellationToken cancellationToken = default);
+
+    Task<DeviceInfoResponse> QueryDeviceInfoAsync(string deviceId, CancellationToken cancellationToken = default);
+
+    /// <summary><paramref name="targetId"/> is the device itself or one of its channels.</summary>
+    Task<DeviceStatusResponse> QueryDeviceStatusAsync(string deviceId, string targetId, CancellationToken cancellationToken = default);
+
+    /// <summary>The query's DeviceId is the channel; its Sn is replaced. The answer holds every item of every MESSAGE.</summary>
+    Task<RecordInfoResponse> QueryRecordInfoAsync(string deviceId, RecordInfoQuery query, CancellationToken cancellationToken = default);
+
+    Task<PresetQueryResponse> QueryPresetsAsync(string deviceId, string channelId, CancellationToken cancellationToken = default);
+
+    /// <summary>The query's DeviceId is the device or a channel; its Sn is replaced.</summary>
+    Task<ConfigDownloadResponse> QueryConfigAsync(string deviceId, ConfigDownloadQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a DeviceControl (the control's DeviceId is the target channel or device; its Sn is replaced).
+    /// PTZ and other commands without a MANSCDP answer complete with <see langword="null"/> once the device
+    /// accepted the MESSAGE (200); the others return the device's Result.
+    /// </summary>
+    Task<ManscdpResult?> SendControlAsync(string deviceId, DeviceControl control, CancellationToken cancellationToken = default);
+
+    Task<ManscdpResult> SendConfigAsync(string deviceId, DeviceConfig config, CancellationToken cancellationToken = default);
+
+    /// <summary>SUBSCRIBE for alarms (refreshed until the device goes offline); alarms arrive as <see cref="Events.DeviceAlarmEvent"/>.</summary>
+    Task SubscribeAlarmsAsync(string deviceId, TimeSpan duration, CancellationToken cancellationToken = default);
+
+    /// <summary>SUBSCRIBE for MobilePosition every <paramref name="interval"/>; reports arrive as <see cref="Events.MobilePositionEvent"/>.</summary>
+    Task SubscribeMobilePositionAsync(string deviceId, TimeSpan interval, TimeSpan duration, CancellationToken cancellationToken = default);
+}
