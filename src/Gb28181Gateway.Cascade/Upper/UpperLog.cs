@@ -53,11 +53,11 @@ internal static partial class UpperLog
     [LoggerMessage(EventId = 5107, Level = LogLevel.Debug, Message = "Platform {Platform}: answered {CmdType} SN {Sn} in {Count} message(s)")]
     public static partial void Answered(ILogger logger, string platform, string cmdType, long sn, int count);
 
-    [LoggerMessage(EventId = 5200, Level = LogLevel.Information, Message = "Platform {Platform}: {Event} subscription {State} (expires {Expires}s)")]
-    public static partial void Subscription(ILogger logger, string platform, string @event, string state, int expires);
+    [LoggerMessage(EventId = 5200, Level = LogLevel.Information, Message = "Platform {Platform}: {Kind} subscription {State} (expires {Expires}s)")]
+    public static partial void Subscription(ILogger logger, string platform, PlatformSubscriptionKind kind, string state, int expires);
 
-    [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "Platform {Platform}: sending {CmdType} notification failed: {Error}")]
-    public static partial void NotifyFailed(ILogger logger, string platform, string cmdType, string error);
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Warning, Message = "Platform {Platform}: sending {What} notification failed: {Error}")]
+    public static partial void NotifyFailed(ILogger logger, string platform, object what, object error);
 
     [LoggerMessage(EventId = 5202, Level = LogLevel.Debug, Message = "Platform {Platform}: {CmdType} from {DeviceId} not forwarded: channel {ChannelId} is not shared")]
     public static partial void NotShared(ILogger logger, string platform, string cmdType, string deviceId, string channelId);
