@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Checks the deployment files with the real tools, without a Docker engine.
+
+    python3 deploy/check/check-deploy.py
+
+1. every YAML file under deploy/ parses; every dashboard is valid JSON;
+2. promtool check config prometheus.yml, promtool check rules alerts.yml, promtool test rules alerts.test.yml;
+3. every PromQL expression of the dashboards and alert rules is sent to a throwaway Prometheus (own temp dir,
+   free loopback port, no scrape targets) through /api/v1/query, which answers a syntax error with an error;
+4. every metric and label those expressions name is one docs/METRICS.md documents;
+5. systemd-analyze verify on the unit, when systemd-analyze is installed.
+Needs python3 with PyYAML, promtool and prometheus (Debian package prometheus). Exit status 1 on any failure.
+"""
+import glob, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.parse, urllib.request
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEPLOY = os.path.dirname(HERE)
+ROOT = os.path.dirname(DEPLOY)
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print(f"FAIL {msg}")
+
+
+def ok(msg):
+    print(f"ok   {msg}")
+
+
+def run(args, cwd=DEPLOY):
+    p = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
+    name = " ".join(os.path.relpath(a, DEPLOY) if os.path.isabs(a) else a for a in args)
+    if p.returncode == 0:
+        ok(name)
+    else:
+        fail(f"{name}:\n{p.stdout}{p.stderr}")
+
+
+# 1. syntax -------------------------------------------------------------------------------------------------
+yamls = sorted(glob.glob(os.path.join(DEPLOY, "**", "*.yml"), recursive=True))
+for path in yamls:
+    try:
+        with open(path, encoding="utf-8") as f:
+            yaml.safe_load(f)
+        ok(f"yaml {os.path.relpath(path, DEPLOY)}")
+    except yaml.YAMLError as e:
+        fail(f"yaml {os.path.relpath(path, DEPLOY)}: {e}")
+
+dashboards = {}
+for path in sorted(glob.glob(os.path.join(DEPLOY, "grafana", "dashboards", "*.json"))):
+    try:
+        with open(path, encoding="utf-8") as f:
+            dashboards[path] = json.load(f)
+        ok(f"json {os.path.relpath(path, DEPLOY)}")
+    except json.JSONDecodeError as e:
+        fail(f"json {os.path.relpath(path, DEPLOY)}: {e}")
+
+# 2. promtool -----------------------------------------------------------------------------------------------
+run(["promtool", "check", "config", "prometheus.yml"])
+run(["promtool", "check", "rules", "alerts.yml"])
+run(["promtool", "test", "rules", "alerts.test.yml"])
+
+# 3. expressions --------------------------------------------------------------------------------------------
+exprs = []  # (where, expression as written)
+for path, dash in dashboards.items():
+    name = os.path.basename(path)
+    for panel in dash.get("panels", []):
+        for target in panel.get("targets", []):
+            if target.get("expr"):
+                exprs.append((f"{name} panel '{panel.get('title')}' {target.get('refId')}", target["expr"]))
+    for var in dash.get("templating", {}).get("list", []):
+        if var.get("type") == "query":
+            q = var["query"]["query"] if isinstance(var.get("query"), dict) else var.get("query", "")
+            m = re.fullmatch(r"label_values\((.*),\s*(\w+)\)", q.strip())
+            if m:  # label_values(selector, label): check the selector and that the label belongs to it
+                exprs.append((f"{name} variable ${var['name']}", f"sum by ({m.group(2)}) ({m.group(1)})"))
+            else:
+                fail(f"{name} variable ${var['name']}: unexpected query {q!r}")
+with open(os.path.join(DEPLOY, "alerts.yml"), encoding="utf-8") as f:
+    for group in yaml.safe_load(f)["groups"]:
+        for rule in group["rules"]:
+            exprs.append((f"alerts.yml {rule.get('alert') or rule.get('record')}", str(rule["expr"])))
+
+
+def grafana_to_promql(expr):
+    """Replaces the Grafana variables the way Grafana does before sending the query."""
+    for var, value in (("$__rate_interval", "1m"), ("$__interval", "15s"), ("$__range", "1h"),
+                       ("$instance", ".*"), ("$platform", ".*")):
+        expr = expr.replace(var, value)
+    if "$" in re.sub(r"\{\{.*?\}\}", "", expr):
+        raise ValueError(f"unknown variable in {expr}")
+    return expr
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+prometheus = shutil.which("prometheus")
+if prometheus is None:
+    fail("prometheus is not installed (apt-get install prometheus): expressions not checked")
+else:
+    tmp = tempfile.mkdtemp(prefix="gb28181-promql-")
+    port = free_port()
+    with open(os.path.join(tmp, "prometheus.yml"), "w") as f:
+        f.write("global:\n  scrape_interval: 15s\nscrape_configs: []\n")
+    proc = subprocess.Popen([prometheus, f"--config.file={tmp}/prometheus.yml", f"--storage.tsdb.path={tmp}/data",
+                             f"--web.listen-address=127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "log"), "w"))
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{base}/-/ready", timeout=1).read()
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    break
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("prometheus did not become ready")
+        if proc.poll() is not None:
+            raise RuntimeError("prometheus exited: " + open(os.path.join(tmp, "log")).read()[-2000:])
+        bad = 0
+        for where, expr in exprs:
+            try:
+                query = grafana_to_promql(expr)
+            except ValueError as e:
+                fail(f"{where}: {e}")
+                bad += 1
+                continue
+            data = urllib.parse.urlencode({"query": query}).encode()
+            try:
+                with urllib.request.urlopen(f"{base}/api/v1/query", data=data, timeout=10) as r:
+                    answer = json.load(r)
+            except urllib.error.HTTPError as e:
+                answer = json.load(e)
+            if answer.get("status") != "success":
+                fail(f"{where}: {answer.get('errorType')}: {answer.get('error')}\n    {query}")
+                bad += 1
+        if bad == 0:
+            ok(f"{len(exprs)} PromQL expressions parse (Prometheus {base})")
+    except Exception as e:  # noqa: BLE001 - report and go on with the other checks
+        fail(f"throwaway prometheus: {e}")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+# 4. names and labels against docs/METRICS.md ----------------------------------------------------------------
+documented = {}  # metric -> (type, labels)
+with open(os.path.join(ROOT, "docs", "METRICS.md"), encoding="utf-8") as f:
+    for line in f:
+        m = re.match(r"\|\s*`(gb28181_\w+)`\s*\|\s*(\w+)\s*\|([^|]*)\|", line)
+        if m:
+            documented[m.group(1)] = (m.group(2), set(re.findall(r"`(\w+)`", m.group(3))))
+if not documented:
+    fail("docs/METRICS.md: no metric table found")
+# process_* and dotnet_* are documented as families; these are the members the exporter writes (its tests
+# assert these names) and the labels they carry.
+RUNTIME = {
+    "process_cpu_seconds_total": set(), "process_resident_memory_bytes": set(), "process_open_fds": set(),
+    "process_max_fds": set(), "process_virtual_memory_bytes": set(), "process_start_time_seconds": set(),
+    "dotnet_gc_collections_total": {"gc_heap_generation"}, "dotnet_gc_heap_total_allocated_bytes_total": set(),
+    "dotnet_gc_last_collection_heap_size_bytes": {"gc_heap_generation"},
+    "dotnet_thread_pool_thread_count": set(), "dotnet_thread_pool_queue_length": set(),
+    "dotnet_process_cpu_time_seconds_total": {"cpu_mode"}, "dotnet_process_memory_working_set_bytes": set(),
+}
+TARGET_LABELS = {"instance", "job"}
+KEYWORDS = {"sum", "max", "min", "avg", "count", "rate", "increase", "irate", "by", "on", "without", "and", "or",
+            "unless", "group_left", "group_right", "ignoring", "histogram_quantile", "max_over_time", "absent",
+            "bool", "offset", "le", "humanizePercentage", "printf", "up"}
+
+
+def metric_labels(name):
+    if name == "up":
+        return set()
+    if name in RUNTIME:
+        return RUNTIME[name]
+    if name in documented:
+        kind, labels = documented[name]
+        return labels
+    for suffix in ("_bucket", "_sum", "_count"):
+        base = name[: -len(suffix)] if name.endswith(suffix) else None
+        if base in documented and documented[base][0] == "histogram":
+            return documented[base][1] | ({"le"} if suffix == "_bucket" else set())
+    return None
+
+
+name_errors = 0
+for where, expr in exprs:
+    text = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)  # label values are not names
+    names = set(re.findall(r"\b((?:gb28181|process|dotnet)_\w+|up)\b(?=\s*[{\[)\s]|$)", text))
+    allowed = set(TARGET_LABELS)
+    for name in names:
+        labels = metric_labels(name)
+        if labels is None:
+            fail(f"{where}: metric {name} is not in docs/METRICS.md")
+            name_errors += 1
+        else:
+            allowed |= labels
+    used = set(re.findall(r"(\w+)\s*(?:=~|!~|!=|=)\s*\"", expr))
+    for group in re.findall(r"\b(?:by|on|without|ignoring|group_left|group_right)\s*\(([^)]*)\)", expr):
+        used |= {label.strip() for label in group.split(",") if label.strip()}
+    for label in sorted(used - allowed):
+        fail(f"{where}: label '{label}' is not a label of {sorted(names)} in docs/METRICS.md")
+        name_errors += 1
+if name_errors == 0:
+    ok(f"{len(exprs)} expressions use only metrics and labels from docs/METRICS.md")
+
+# 5. systemd ------------------------------------------------------------------------------------------------
+unit = os.path.join(DEPLOY, "systemd", "gb28181-gateway.service")
+if shutil.which("systemd-analyze") is None:
+    print(f"skip systemd-analyze not installed: {os.path.relpath(unit, DEPLOY)} not verified")
+else:
+    # verify also checks that ExecStart's binary exists, which it does not outside an install: verify a copy
+    # whose ExecStart is /bin/true, so every other problem still fails the check.
+    with tempfile.TemporaryDirectory(prefix="gb28181-unit-") as tmp:
+        copy = os.path.join(tmp, os.path.basename(unit))
+        with open(unit, encoding="utf-8") as src, open(copy, "w", encoding="utf-8") as dst:
+            dst.write(re.sub(r"(?m)^ExecStart=.*$", "ExecStart=/bin/true", src.read()))
+        p = subprocess.run(["systemd-analyze", "verify", copy], capture_output=True, text=True)
+    if p.returncode != 0 or (p.stdout + p.stderr).strip():
+        fail("systemd-analyze verify systemd/gb28181-gateway.service:\n" + p.stdout + p.stderr)
+    else:
+        ok("systemd-analyze verify systemd/gb28181-gateway.service (ExecStart replaced: no binary installed here)")
+
+print()
+if failures:
+    print(f"{len(failures)} check(s) failed")
+    sys.exit(1)
+print("all deploy checks passed")
