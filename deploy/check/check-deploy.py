@@ -8,7 +8,8 @@
 3. every PromQL expression of the dashboards and alert rules is sent to a throwaway Prometheus (own temp dir,
    free loopback port, no scrape targets) through /api/v1/query, which answers a syntax error with an error;
 4. every metric and label those expressions name is one docs/METRICS.md documents;
-5. systemd-analyze verify on the unit, when systemd-analyze is installed.
+5. every key of sysctl.d/*.conf exists in the running kernel (/proc/sys is only read);
+6. systemd-analyze verify on the unit, when systemd-analyze is installed.
 Needs python3 with PyYAML, promtool and prometheus (Debian package prometheus). Exit status 1 on any failure.
 """
 import glob, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.parse, urllib.request
@@ -217,7 +218,24 @@ for where, expr in exprs:
 if name_errors == 0:
     ok(f"{len(exprs)} expressions use only metrics and labels from docs/METRICS.md")
 
-# 5. systemd ------------------------------------------------------------------------------------------------
+# 5. sysctl: every key set exists in this kernel (read from /proc/sys, nothing is changed) -------------------
+for conf in sorted(glob.glob(os.path.join(DEPLOY, "sysctl.d", "*.conf"))):
+    bad = 0
+    for number, line in enumerate(open(conf, encoding="utf-8"), 1):
+        line = line.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        m = re.fullmatch(r"([a-z0-9_.]+)\s*=\s*(\S.*)", line)
+        if m is None:
+            fail(f"{os.path.relpath(conf, DEPLOY)}:{number}: not 'key = value': {line}")
+            bad += 1
+        elif not os.path.exists("/proc/sys/" + m.group(1).replace(".", "/")):
+            fail(f"{os.path.relpath(conf, DEPLOY)}:{number}: {m.group(1)} does not exist in this kernel")
+            bad += 1
+    if bad == 0:
+        ok(f"{os.path.relpath(conf, DEPLOY)}: every key exists in /proc/sys")
+
+# 6. systemd ------------------------------------------------------------------------------------------------
 unit = os.path.join(DEPLOY, "systemd", "gb28181-gateway.service")
 if shutil.which("systemd-analyze") is None:
     print(f"skip systemd-analyze not installed: {os.path.relpath(unit, DEPLOY)} not verified")
