@@ -9,7 +9,8 @@
    free loopback port, no scrape targets) through /api/v1/query, which answers a syntax error with an error;
 4. every metric and label those expressions name is one docs/METRICS.md documents;
 5. every key of sysctl.d/*.conf exists in the running kernel (/proc/sys is only read);
-6. systemd-analyze verify on the unit, when systemd-analyze is installed.
+6. every path the Dockerfile copies exists, and its restore layer copies every project the gateway references;
+7. systemd-analyze verify on the unit, when systemd-analyze is installed.
 Needs python3 with PyYAML, promtool and prometheus (Debian package prometheus). Exit status 1 on any failure.
 """
 import glob, json, os, re, shutil, signal, socket, subprocess, sys, tempfile, time, urllib.parse, urllib.request
@@ -235,7 +236,37 @@ for conf in sorted(glob.glob(os.path.join(DEPLOY, "sysctl.d", "*.conf"))):
     if bad == 0:
         ok(f"{os.path.relpath(conf, DEPLOY)}: every key exists in /proc/sys")
 
-# 6. systemd ------------------------------------------------------------------------------------------------
+# 6. Dockerfile: every COPY source exists, and the restore layer copies every project the gateway references ---
+dockerfile = os.path.join(ROOT, "Dockerfile")
+copies = []
+for line in open(dockerfile, encoding="utf-8"):
+    m = re.match(r"COPY\s+(?!--from)(.*)$", line.strip())
+    if m:
+        args = m.group(1).split()
+        copies += args[:-1]
+missing = [c for c in copies if not os.path.exists(os.path.join(ROOT, c))]
+for c in missing:
+    fail(f"Dockerfile copies {c}, which does not exist")
+
+
+def project_closure(csproj, seen):
+    seen.add(os.path.normpath(csproj))
+    text = open(csproj, encoding="utf-8").read()
+    for ref in re.findall(r'<ProjectReference\s+Include="([^"]+)"', text):
+        path = os.path.normpath(os.path.join(os.path.dirname(csproj), ref.replace("\\", "/")))
+        if path not in seen:
+            project_closure(path, seen)
+    return seen
+
+
+needed = project_closure(os.path.join(ROOT, "src", "Gb28181Gateway", "Gb28181Gateway.csproj"), set())
+copied = {os.path.normpath(os.path.join(ROOT, c)) for c in copies if c.endswith(".csproj")}
+for project in sorted(needed - copied):
+    fail(f"Dockerfile restore layer does not copy {os.path.relpath(project, ROOT)}, which the gateway references")
+if not missing and needed <= copied:
+    ok(f"Dockerfile: {len(copies)} COPY sources exist; the restore layer has all {len(needed)} projects of the gateway")
+
+# 7. systemd ------------------------------------------------------------------------------------------------
 unit = os.path.join(DEPLOY, "systemd", "gb28181-gateway.service")
 if shutil.which("systemd-analyze") is None:
     print(f"skip systemd-analyze not installed: {os.path.relpath(unit, DEPLOY)} not verified")
