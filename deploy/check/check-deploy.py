@@ -3,7 +3,7 @@
 
     python3 deploy/check/check-deploy.py
 
-1. every YAML file under deploy/ parses; every dashboard is valid JSON;
+1. every YAML file under deploy/ parses; every dashboard is valid JSON, its panels neither overlap nor leave the grid;
 2. promtool check config prometheus.yml, promtool check rules alerts.yml, promtool test rules alerts.test.yml;
 3. every PromQL expression of the dashboards and alert rules is sent to a throwaway Prometheus (own temp dir,
    free loopback port, no scrape targets) through /api/v1/query, which answers a syntax error with an error;
@@ -59,6 +59,32 @@ for path in sorted(glob.glob(os.path.join(DEPLOY, "grafana", "dashboards", "*.js
         ok(f"json {os.path.relpath(path, DEPLOY)}")
     except json.JSONDecodeError as e:
         fail(f"json {os.path.relpath(path, DEPLOY)}: {e}")
+
+# dashboard layout: panels inside the 24-column grid, none overlapping, unique ids
+for path, dash in dashboards.items():
+    name = os.path.basename(path)
+    cells, ids, bad = {}, set(), 0
+    for panel in dash.get("panels", []):
+        g = panel["gridPos"]
+        if panel["id"] in ids:
+            fail(f"{name}: panel id {panel['id']} used twice")
+            bad += 1
+        ids.add(panel["id"])
+        if g["x"] < 0 or g["w"] < 1 or g["x"] + g["w"] > 24:
+            fail(f"{name}: panel '{panel.get('title')}' leaves the 24-column grid")
+            bad += 1
+        for x in range(g["x"], g["x"] + g["w"]):
+            for y in range(g["y"], g["y"] + g["h"]):
+                if (x, y) in cells:
+                    fail(f"{name}: panels '{cells[(x, y)]}' and '{panel.get('title')}' overlap")
+                    bad += 1
+                    break
+                cells[(x, y)] = panel.get("title")
+            else:
+                continue
+            break
+    if bad == 0:
+        ok(f"{name}: {len(ids)} panels on the grid, no overlap")
 
 # 2. promtool -----------------------------------------------------------------------------------------------
 run(["promtool", "check", "config", "prometheus.yml"])
