@@ -7,6 +7,8 @@
 2. promtool check config prometheus.yml, promtool check rules alerts.yml, promtool test rules alerts.test.yml;
 3. every PromQL expression of the dashboards and alert rules is sent to a throwaway Prometheus (own temp dir,
    free loopback port, no scrape targets) through /api/v1/query, which answers a syntax error with an error;
+   its storage holds synthetic series of every metric in docs/METRICS.md with the label values listed there
+   (promtool tsdb create-blocks-from openmetrics), and every dashboard query must return data from them;
 4. every metric and label those expressions name is one docs/METRICS.md documents;
 5. every key of sysctl.d/*.conf exists in the running kernel (/proc/sys is only read);
 6. every path the Dockerfile copies exists, and its restore layer copies every project the gateway references;
@@ -91,20 +93,47 @@ run(["promtool", "check", "config", "prometheus.yml"])
 run(["promtool", "check", "rules", "alerts.yml"])
 run(["promtool", "test", "rules", "alerts.test.yml"])
 
+# metrics documented in docs/METRICS.md -------------------------------------------------------------------
+documented = {}  # metric -> (type, labels)
+label_values = {}  # (metric, label) -> values the table lists, e.g. direction -> {in, out}
+with open(os.path.join(ROOT, "docs", "METRICS.md"), encoding="utf-8") as f:
+    for line in f:
+        m = re.match(r"\|\s*`(gb28181_\w+)`\s*\|\s*(\w+)\s*\|([^|]*)\|", line)
+        if m:
+            documented[m.group(1)] = (m.group(2), set(re.findall(r"`(\w+)`", m.group(3))))
+            for label, hint in re.findall(r"`(\w+)`(?:\s*\(([^)]*)\))?", m.group(3)):
+                if re.fullmatch(r"\w+(?:/\w+)+", hint or ""):
+                    label_values[(m.group(1), label)] = set(hint.split("/"))
+if not documented:
+    fail("docs/METRICS.md: no metric table found")
+# process_* and dotnet_* are documented as families; these are the members the exporter writes (its tests
+# assert these names) and the labels they carry.
+RUNTIME = {
+    "process_cpu_seconds_total": set(), "process_resident_memory_bytes": set(), "process_open_fds": set(),
+    "process_max_fds": set(), "process_virtual_memory_bytes": set(), "process_start_time_seconds": set(),
+    "dotnet_gc_collections_total": {"gc_heap_generation"}, "dotnet_gc_heap_total_allocated_bytes_total": set(),
+    "dotnet_gc_last_collection_heap_size_bytes": {"gc_heap_generation"},
+    "dotnet_thread_pool_thread_count": set(), "dotnet_thread_pool_queue_length": set(),
+    "dotnet_process_cpu_time_seconds_total": {"cpu_mode"}, "dotnet_process_memory_working_set_bytes": set(),
+}
+
 # 3. expressions --------------------------------------------------------------------------------------------
 exprs = []  # (where, expression as written)
+dashboard_exprs = set()  # the ones that must return data from the synthetic series below
 for path, dash in dashboards.items():
     name = os.path.basename(path)
     for panel in dash.get("panels", []):
         for target in panel.get("targets", []):
             if target.get("expr"):
                 exprs.append((f"{name} panel '{panel.get('title')}' {target.get('refId')}", target["expr"]))
+                dashboard_exprs.add(exprs[-1])
     for var in dash.get("templating", {}).get("list", []):
         if var.get("type") == "query":
             q = var["query"]["query"] if isinstance(var.get("query"), dict) else var.get("query", "")
             m = re.fullmatch(r"label_values\((.*),\s*(\w+)\)", q.strip())
             if m:  # label_values(selector, label): check the selector and that the label belongs to it
                 exprs.append((f"{name} variable ${var['name']}", f"sum by ({m.group(2)}) ({m.group(1)})"))
+                dashboard_exprs.add(exprs[-1])
             else:
                 fail(f"{name} variable ${var['name']}: unexpected query {q!r}")
 with open(os.path.join(DEPLOY, "alerts.yml"), encoding="utf-8") as f:
@@ -123,6 +152,59 @@ def grafana_to_promql(expr):
     return expr
 
 
+SYNTHETIC_END = int(time.time()) - 3600  # one hour ago: inside retention, outside the head block
+SYNTHETIC_STEP = 15
+
+
+def synthetic_openmetrics():
+    """Every documented series with every documented label value, for 30 minutes at 15 s: counters grow,
+    gauges are 1, histograms observe 10 ms. Labels whose values the table does not list get "x"; the SIP
+    message status gets both a request ("") and a response ("200"). Dashboard queries must return data from this."""
+    target = {"instance": "gw-1", "job": "gb28181-gateway"}
+    families = []  # (name, type, [label dicts])
+
+    def combos(metric, labels):
+        out = [dict(target)]
+        for label in sorted(labels):
+            values = sorted(label_values.get((metric, label), {"x"}))
+            if metric == "gb28181_sip_messages_total" and label == "status":
+                values = ["", "200"]
+            out = [dict(c, **{label: v}) for c in out for v in values]
+        return out
+
+    for name, (kind, labels) in documented.items():
+        families.append((name, kind, combos(name, labels)))
+    for name, labels in RUNTIME.items():
+        kind = "counter" if name.endswith("_total") else "gauge"
+        families.append((name, kind, [dict(target, **{label: "gen0" if label == "gc_heap_generation" else "user"
+                                                      for label in labels})]))
+    families.append(("up", "gauge", [dict(target)]))
+
+    def fmt(labels):
+        return "{" + ",".join(f'{k}="{v}"' for k, v in sorted(labels.items())) + "}"
+
+    lines = []
+    steps = range(120, -1, -1)
+    for name, kind, label_sets in families:
+        base = name[: -len("_total")] if kind == "counter" and name.endswith("_total") else name
+        lines.append(f"# TYPE {base} {kind}")
+        for labels in label_sets:
+            for back in steps:
+                ts = SYNTHETIC_END - back * SYNTHETIC_STEP
+                n = 120 - back
+                if kind == "counter":
+                    lines.append(f"{base}_total{fmt(labels)} {n * 10} {ts}")
+                elif kind == "histogram":
+                    for le in ("0.005", "0.01", "0.1", "+Inf"):
+                        lines.append(f"{base}_bucket{fmt(dict(labels, le=le))} {0 if le == '0.005' else n} {ts}")
+                    lines.append(f"{base}_count{fmt(labels)} {n} {ts}")
+                    lines.append(f"{base}_sum{fmt(labels)} {n * 0.01} {ts}")
+                else:
+                    lines.append(f"{base}{fmt(labels)} 1 {ts}")
+    lines.append("# EOF")
+    return "\n".join(lines) + "\n"
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -137,6 +219,12 @@ else:
     port = free_port()
     with open(os.path.join(tmp, "prometheus.yml"), "w") as f:
         f.write("global:\n  scrape_interval: 15s\nscrape_configs: []\n")
+    with open(os.path.join(tmp, "synthetic.om"), "w") as f:
+        f.write(synthetic_openmetrics())
+    blocks = subprocess.run(["promtool", "tsdb", "create-blocks-from", "openmetrics", os.path.join(tmp, "synthetic.om"),
+                             os.path.join(tmp, "data")], capture_output=True, text=True)
+    if blocks.returncode != 0:
+        fail(f"promtool tsdb create-blocks-from openmetrics:\n{blocks.stdout}{blocks.stderr}")
     proc = subprocess.Popen([prometheus, f"--config.file={tmp}/prometheus.yml", f"--storage.tsdb.path={tmp}/data",
                              f"--web.listen-address=127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "log"), "w"))
@@ -154,7 +242,7 @@ else:
             raise RuntimeError("prometheus did not become ready")
         if proc.poll() is not None:
             raise RuntimeError("prometheus exited: " + open(os.path.join(tmp, "log")).read()[-2000:])
-        bad = 0
+        bad = empty = 0
         for where, expr in exprs:
             try:
                 query = grafana_to_promql(expr)
@@ -162,7 +250,7 @@ else:
                 fail(f"{where}: {e}")
                 bad += 1
                 continue
-            data = urllib.parse.urlencode({"query": query}).encode()
+            data = urllib.parse.urlencode({"query": query, "time": SYNTHETIC_END}).encode()
             try:
                 with urllib.request.urlopen(f"{base}/api/v1/query", data=data, timeout=10) as r:
                     answer = json.load(r)
@@ -171,8 +259,13 @@ else:
             if answer.get("status") != "success":
                 fail(f"{where}: {answer.get('errorType')}: {answer.get('error')}\n    {query}")
                 bad += 1
+            elif (where, expr) in dashboard_exprs and not answer["data"]["result"]:
+                fail(f"{where}: no data from the documented series (wrong name, label or label value?)\n    {query}")
+                empty += 1
         if bad == 0:
             ok(f"{len(exprs)} PromQL expressions parse (Prometheus {base})")
+        if empty == 0:
+            ok(f"{len(dashboard_exprs)} dashboard queries return data from synthetic series of every documented metric")
     except Exception as e:  # noqa: BLE001 - report and go on with the other checks
         fail(f"throwaway prometheus: {e}")
     finally:
@@ -185,24 +278,6 @@ else:
         shutil.rmtree(tmp, ignore_errors=True)
 
 # 4. names and labels against docs/METRICS.md ----------------------------------------------------------------
-documented = {}  # metric -> (type, labels)
-with open(os.path.join(ROOT, "docs", "METRICS.md"), encoding="utf-8") as f:
-    for line in f:
-        m = re.match(r"\|\s*`(gb28181_\w+)`\s*\|\s*(\w+)\s*\|([^|]*)\|", line)
-        if m:
-            documented[m.group(1)] = (m.group(2), set(re.findall(r"`(\w+)`", m.group(3))))
-if not documented:
-    fail("docs/METRICS.md: no metric table found")
-# process_* and dotnet_* are documented as families; these are the members the exporter writes (its tests
-# assert these names) and the labels they carry.
-RUNTIME = {
-    "process_cpu_seconds_total": set(), "process_resident_memory_bytes": set(), "process_open_fds": set(),
-    "process_max_fds": set(), "process_virtual_memory_bytes": set(), "process_start_time_seconds": set(),
-    "dotnet_gc_collections_total": {"gc_heap_generation"}, "dotnet_gc_heap_total_allocated_bytes_total": set(),
-    "dotnet_gc_last_collection_heap_size_bytes": {"gc_heap_generation"},
-    "dotnet_thread_pool_thread_count": set(), "dotnet_thread_pool_queue_length": set(),
-    "dotnet_process_cpu_time_seconds_total": {"cpu_mode"}, "dotnet_process_memory_working_set_bytes": set(),
-}
 TARGET_LABELS = {"instance", "job"}
 KEYWORDS = {"sum", "max", "min", "avg", "count", "rate", "increase", "irate", "by", "on", "without", "and", "or",
             "unless", "group_left", "group_right", "ignoring", "histogram_quantile", "max_over_time", "absent",
