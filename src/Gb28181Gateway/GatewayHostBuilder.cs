@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gb28181Gateway.Cascade.Configuration;
+using Gb28181Gateway.Hosting;
 
 namespace Gb28181Gateway;
 
@@ -50,8 +51,7 @@ internal static class GatewayHostBuilder
             return new GatewayStartup(null, problems);
         }
 
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddGateway(options);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(o =>
         {
