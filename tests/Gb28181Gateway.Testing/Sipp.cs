@@ -112,7 +112,21 @@ public sealed class Sipp : IAsyncDisposable
     /// <summary>sipp's message trace so far (every message sent and received).</summary>
     public string Messages => ReadAll(_messageFile);
 
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    /// <summary>Kills sipp if it still runs and removes its log directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        try
+        {
+            Directory.Delete(Path.GetDirectoryName(_errorFile)!, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
 
     private string Describe() =>
         $"--- output ---\n{_process.Output}\n--- errors ---\n{ReadAll(_errorFile)}\n--- messages ---\n{ReadAll(_messageFile)}";
