@@ -30,7 +30,7 @@ internal sealed class LoadTraffic : IDisposable
     public LoadTraffic(int sessions, int packetsPerSecond, int packetSize, int sinkCount)
     {
         _sessions = sessions;
-        _packetsPerFrame = Math.Max(1, (int)Math.Round(packetsPerSecond / (double)FramesPerSecond));
+        _packetsPerFrame = PacketsPerSecond(packetsPerSecond) / FramesPerSecond;
         _packetSize = packetSize;
         _sinks = new Socket[sinkCount];
         _received = new long[sinkCount];
@@ -45,6 +45,10 @@ internal sealed class LoadTraffic : IDisposable
     }
 
     public int PacketsPerFrame => _packetsPerFrame;
+
+    /// <summary>The rate actually sent for a requested one: whole packets per frame at 25 frames/s (360 → 350).</summary>
+    public static int PacketsPerSecond(int requested) =>
+        Math.Max(1, (int)Math.Round(requested / (double)FramesPerSecond)) * FramesPerSecond;
 
     public IEnumerable<IPEndPoint> SinkEndPoints => _sinks.Select(s => (IPEndPoint)s.LocalEndPoint!);
 

@@ -33,7 +33,7 @@ internal static class RelayLoad
         var rounds = Int(args, "--rounds", 1);
 
         Console.WriteLine(FormattableString.Invariant(
-            $"relay-load: {sessions} sessions x {pps} packets/s x {size} bytes ({sessions * (long)pps * size * 8 / 1e6:F0} Mb/s), {seconds} s measured after {warmup} s warm-up, {rounds} round(s) of {string.Join(",", relays)}, {Environment.ProcessorCount} CPUs, {RuntimeInformationText()}"));
+            $"relay-load: {sessions} sessions x {LoadTraffic.PacketsPerSecond(pps)} packets/s (25 frames/s) x {size} bytes ({sessions * (long)LoadTraffic.PacketsPerSecond(pps) * size * 8 / 1e6:F0} Mb/s), {seconds} s measured after {warmup} s warm-up, {rounds} round(s) of {string.Join(",", relays)}, {Environment.ProcessorCount} CPUs, {RuntimeInformationText()}"));
         var results = new List<Result>();
         for (var round = 1; round <= rounds; round++)
         {
