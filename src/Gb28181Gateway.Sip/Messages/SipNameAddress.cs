@@ -53,6 +53,36 @@ public sealed record SipNameAddress
     /// <summary>Checks the syntax without allocating.</summary>
     internal static bool IsValid(ReadOnlySpan<byte> text) => TryParse(text, materialize: false, out _);
 
+    /// <summary>
+    /// A header parameter (e.g. the tag) of a name-addr or addr-spec without building it: false when
+    /// <paramref name="text"/> does not parse, as <see cref="TryParse(ReadOnlySpan{byte}, out SipNameAddress?)"/>.
+    /// </summary>
+    internal static bool TryGetParameter(ReadOnlySpan<byte> text, ReadOnlySpan<byte> name, out string? value)
+    {
+        value = null;
+        if (!IsValid(text))
+        {
+            return false;
+        }
+
+        text = SipSyntax.TrimLws(text);
+        var lt = FindOpeningAngle(text);
+        ReadOnlySpan<byte> paramText;
+        if (lt >= 0)
+        {
+            paramText = text[(lt + 1)..];
+            paramText = paramText[(paramText.IndexOf((byte)'>') + 1)..];
+        }
+        else
+        {
+            var semi = text.IndexOf((byte)';');
+            paramText = semi < 0 ? [] : text[semi..];
+        }
+
+        value = SipParameters.Find(paramText, name);
+        return true;
+    }
+
     private static bool TryParse(ReadOnlySpan<byte> text, bool materialize, out SipNameAddress? value)
     {
         value = null;
