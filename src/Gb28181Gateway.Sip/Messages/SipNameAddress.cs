@@ -27,6 +27,7 @@ public sealed record SipNameAddress
     /// <summary><c>Contact: *</c>, used to remove all bindings.</summary>
     public static SipNameAddress Wildcard { get; } = new();
 
+    /// <summary>The display name, unquoted and unescaped; null when absent or empty (<c>""</c>).</summary>
     public string? DisplayName { get; init; }
 
     public SipUri Uri { get; init; }
@@ -115,7 +116,8 @@ public sealed record SipNameAddress
                         return false;
                     }
 
-                    displayName = materialize ? SipSyntax.Unquote(Encoding.UTF8.GetString(display)) : null;
+                    // an empty quoted name ("") is no name: it is not written back either
+                    displayName = materialize && display.Length > 2 ? SipSyntax.Unquote(Encoding.UTF8.GetString(display)) : null;
                 }
                 else
                 {
