@@ -96,10 +96,13 @@ internal sealed class DeviceRegistrar
         }
 
         var expires = requested ?? DefaultExpires;
-        var entry = _directory.GetOrAdd(deviceId, id => new DeviceEntry(new DeviceRecord { DeviceId = id, SignallingEndPoint = source.ToString() }));
         if (expires == 0)
         {
-            await _presence.UnregisteredAsync(entry);
+            if (_directory.TryGet(deviceId, out var known))
+            {
+                await _presence.UnregisteredAsync(known);
+            }
+
             _metrics.Registration("unregistered");
             LowerLog.Unregistered(_logger, deviceId);
             await incoming.RespondAsync(CreateOk(incoming, 0));
@@ -117,6 +120,7 @@ internal sealed class DeviceRegistrar
         }
 
         expires = Math.Min(expires, _options.MaxExpiresSeconds);
+        var entry = _directory.GetOrAdd(deviceId, id => new DeviceEntry(new DeviceRecord { DeviceId = id, SignallingEndPoint = source.ToString() }));
         var now = _time.GetUtcNow();
         var wasRegistered = entry.IsRegistered(now);
         var registration = new DeviceRecord
