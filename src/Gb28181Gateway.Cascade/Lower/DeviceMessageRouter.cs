@@ -66,6 +66,13 @@ internal sealed class DeviceMessageRouter
         }
 
         NoteCharset(entry, incoming.Request.Body.Span);
+        if (message.Root == ManscdpRoot.Response)
+        {
+            Deliver(entry, message); // before the 200: once the device has its 200, the answer is counted
+            await incoming.RespondAsync(SipStatus.Ok);
+            return;
+        }
+
         await incoming.RespondAsync(SipStatus.Ok);
         await DispatchAsync(entry, message, incoming);
     }
@@ -147,15 +154,19 @@ internal sealed class DeviceMessageRouter
                 _bus.Publish(new MediaStatusEvent(deviceId, media, incoming.Request.CallId) { Timestamp = now });
                 break;
             case { Root: ManscdpRoot.Response }:
-                if (!_correlator.TryDeliver(deviceId, message))
-                {
-                    LowerLog.Unmatched(_logger, deviceId, message.CmdType, message.Sn);
-                }
-
+                Deliver(entry, message);
                 break;
             default:
                 LowerLog.NotHandled(_logger, deviceId, message.Root, message.CmdType);
                 break;
+        }
+    }
+
+    private void Deliver(DeviceEntry entry, ManscdpMessage answer)
+    {
+        if (!_correlator.TryDeliver(entry.DeviceId, answer))
+        {
+            LowerLog.Unmatched(_logger, entry.DeviceId, answer.CmdType, answer.Sn);
         }
     }
 

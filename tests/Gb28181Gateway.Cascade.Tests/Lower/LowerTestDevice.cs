@@ -19,6 +19,7 @@ internal sealed class LowerTestDevice : IAsyncDisposable
     private readonly SipTransport _transport;
     private readonly Channel<SipRequest> _received = Channel.CreateUnbounded<SipRequest>();
     private readonly SipEndPoint _gateway;
+    private int _answersAcknowledged;
 
     public LowerTestDevice(LowerHarness harness, string deviceId, bool tcp = false, string? password = LowerHarness.Password)
     {
@@ -33,6 +34,9 @@ internal sealed class LowerTestDevice : IAsyncDisposable
     }
 
     public string DeviceId { get; }
+
+    /// <summary>Answer MESSAGEs the gateway has acknowledged with 200 (it has taken them in by then).</summary>
+    public int AnswersAcknowledged => Volatile.Read(ref _answersAcknowledged);
 
     public string? Password { get; set; }
 
@@ -126,7 +130,16 @@ internal sealed class LowerTestDevice : IAsyncDisposable
         var query = ManscdpCodec.Parse(incoming.Request.Body.Span);
         foreach (var body in Answer(query) ?? [])
         {
-            _ = SendAsync(WithSn(body, query.Sn));
+            _ = AnswerAsync(WithSn(body, query.Sn));
+        }
+    }
+
+    private async Task AnswerAsync(byte[] body)
+    {
+        var response = await SendAsync(body);
+        if (response.IsSuccess)
+        {
+            Interlocked.Increment(ref _answersAcknowledged);
         }
     }
 }
