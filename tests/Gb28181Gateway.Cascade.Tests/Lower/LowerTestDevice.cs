@@ -94,6 +94,22 @@ internal sealed class LowerTestDevice : IAsyncDisposable
         }
     }
 
+    /// <summary>Registers and waits until the gateway's first DeviceInfo + Catalog synchronization ended; forgets what it sent so far.</summary>
+    public async Task RegisterAndSyncAsync(LowerHarness harness)
+    {
+        var response = await RegisterAsync();
+        if (response.StatusCode != SipStatus.Ok)
+        {
+            throw new InvalidOperationException($"REGISTER answered {response.StatusCode} {response.ReasonPhrase}");
+        }
+
+        harness.Directory.TryGet(DeviceId, out var entry);
+        await LowerHarness.UntilAsync(() => entry!.Record.CatalogUpdatedAt is not null && !entry.Synchronizing, "the first catalog synchronization ended");
+        while (_received.Reader.TryRead(out _))
+        {
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Agent.DisposeAsync();
