@@ -13,15 +13,20 @@ namespace Gb28181Gateway.Cascade.Bridge;
 internal sealed record DeviceStreamRequest(ChannelRef Channel, SdpSessionKind Kind, ulong StartTime = 0, ulong StopTime = 0, int? DownloadSpeed = null,
     int? StreamNumber = null);
 
+/// <summary>Where a viewer wants the stream: the gateway's leg transport toward it, its SSRC and its media address.</summary>
+internal sealed record ViewerLegRequest(MediaTransport Transport, Ssrc Ssrc, IPEndPoint Remote);
+
 /// <summary>The device side: finding a running live stream to share, or INVITing the device for a new one.</summary>
 internal sealed partial class MediaBridge
 {
     /// <summary>
     /// A running live stream of the channel (the caller becomes a pending viewer), or a new stream after the
-    /// device answered. Returns the stream and 200, or null and the SIP status to refuse the viewer with.
+    /// device answered, with the viewer's platform leg added. The leg is added before the device is INVITEd and a
+    /// UDP one sends at once: devices stream right after the ACK, and nothing of the beginning is lost. Returns the
+    /// stream, the leg and 200, or nulls and the SIP status to refuse the viewer with.
     /// </summary>
-    private async Task<(DeviceStream? Stream, int Status, string Reason)> AcquireStreamAsync(DeviceRecord device, DeviceStreamRequest request,
-        Action<SipResponse>? onProvisional, CancellationToken cancellationToken)
+    private async Task<(DeviceStream? Stream, PlatformLeg? Leg, int Status, string Reason)> AcquireStreamAsync(DeviceRecord device,
+        DeviceStreamRequest request, ViewerLegRequest viewer, Action<SipResponse>? onProvisional, CancellationToken cancellationToken)
     {
         DeviceStream stream;
         bool created;
@@ -36,7 +41,7 @@ internal sealed partial class MediaBridge
             {
                 if (!_ssrcs.TryAllocate(SsrcKindOf(request.Kind), _options.Sip.Domain, out var ssrc))
                 {
-                    return (null, SipStatus.ServiceUnavailable, "no free SSRC in domain " + _options.Sip.Domain);
+                    return (null, null, SipStatus.ServiceUnavailable, "no free SSRC in domain " + _options.Sip.Domain);
                 }
 
                 RelaySession relay;
@@ -47,7 +52,7 @@ internal sealed partial class MediaBridge
                 catch (MediaPortsExhaustedException ex)
                 {
                     _ssrcs.Release(ssrc);
-                    return (null, SipStatus.ServiceUnavailable, ex.Message);
+                    return (null, null, SipStatus.ServiceUnavailable, ex.Message);
                 }
 
                 stream = new DeviceStream(request.Channel, request.Kind, relay, ssrc);
@@ -62,6 +67,21 @@ internal sealed partial class MediaBridge
             }
 
             stream.Pending++;
+        }
+
+        PlatformLeg leg;
+        try
+        {
+            leg = stream.Relay.AddPlatform(viewer.Transport, viewer.Ssrc.Value);
+            if (viewer.Transport == MediaTransport.Udp)
+            {
+                await leg.ConnectAsync(viewer.Remote, CancellationToken.None);
+            }
+        }
+        catch (Exception ex) when (ex is MediaPortsExhaustedException or ObjectDisposedException)
+        {
+            await ReleasePendingAsync(stream, "no port for the viewer");
+            return (null, null, ex is MediaPortsExhaustedException ? SipStatus.ServiceUnavailable : SipStatus.TemporarilyUnavailable, ex.Message);
         }
 
         if (created)
@@ -80,17 +100,19 @@ internal sealed partial class MediaBridge
         }
         catch (OperationCanceledException)
         {
+            await leg.DisposeAsync();
             await ReleasePendingAsync(stream, "viewer cancelled");
             throw;
         }
 
         if (status != SipStatus.Ok)
         {
+            await leg.DisposeAsync();
             await ReleasePendingAsync(stream, "device refused");
-            return (null, status, "device answered " + status);
+            return (null, null, status, "device answered " + status);
         }
 
-        return (stream, SipStatus.Ok, string.Empty);
+        return (stream, leg, SipStatus.Ok, string.Empty);
     }
 
     /// <summary>INVITEs the device with the gateway's own SDP; completes <see cref="DeviceStream.Established"/> either way.</summary>

@@ -78,10 +78,11 @@ internal sealed partial class MediaBridge
         }
 
         var wanted = new DeviceStreamRequest(channel, kind, offer.StartTime, offer.StopTime, media.DownloadSpeed, media.StreamNumber);
-        (DeviceStream? Stream, int Status, string Reason) acquired;
+        (DeviceStream? Stream, PlatformLeg? Leg, int Status, string Reason) acquired;
         try
         {
-            acquired = await AcquireStreamAsync(device, wanted, OnProvisional, sip.CancellationToken);
+            acquired = await AcquireStreamAsync(device, wanted, new ViewerLegRequest(BridgeSdp.AnswererLeg(media), ssrc, remote), OnProvisional,
+                sip.CancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -91,41 +92,31 @@ internal sealed partial class MediaBridge
             return; // the stack answers 487
         }
 
-        if (acquired.Stream is not { } stream)
+        if (acquired is not { Stream: { } stream, Leg: { } leg })
         {
             ReleaseSsrc(ownsSsrc, ssrc);
             await RefuseAsync(sip, platform, acquired.Status, null, acquired.Status == SipStatus.ServiceUnavailable ? "refused" : "failed");
             return;
         }
 
-        var session = await AnswerAsync(sip, platform, upperId, offer, media, stream, ssrc, ownsSsrc);
+        var session = await AnswerAsync(sip, platform, upperId, offer, media, stream, leg, ssrc, ownsSsrc);
         if (session is null)
         {
             ReleaseSsrc(ownsSsrc, ssrc);
             return;
         }
 
-        await ConnectViewerAsync(session, remote);
         _ = WatchViewerAsync(session);
+        if (leg.Transport != MediaTransport.Udp)
+        {
+            await ConnectViewerAsync(session, remote);
+        }
     }
 
-    /// <summary>Adds the platform leg and answers 200 with the gateway's SDP; null (and the platform answered) when that failed.</summary>
+    /// <summary>Answers 200 with the gateway's SDP for the viewer's leg; null (and the platform answered) when that failed.</summary>
     private async Task<BridgeSession?> AnswerAsync(SipIncomingRequest sip, string platform, string upperId, SdpSession offer, SdpMedia media,
-        DeviceStream stream, Ssrc ssrc, bool ownsSsrc)
+        DeviceStream stream, PlatformLeg leg, Ssrc ssrc, bool ownsSsrc)
     {
-        PlatformLeg leg;
-        try
-        {
-            leg = stream.Relay.AddPlatform(BridgeSdp.AnswererLeg(media), ssrc.Value);
-        }
-        catch (Exception ex) when (ex is MediaPortsExhaustedException or ObjectDisposedException)
-        {
-            await ReleasePendingAsync(stream, "no platform port");
-            await RefuseAsync(sip, platform, ex is MediaPortsExhaustedException ? SipStatus.ServiceUnavailable : SipStatus.TemporarilyUnavailable,
-                null, "refused");
-            return null;
-        }
-
         var deviceMedia = stream.Answer is { } answer ? BridgeSdp.MainMedia(answer) : null;
         var deviceCodec = deviceMedia is { Codecs.Count: > 0 } dm ? dm.Codecs[0].EncodingName : null;
         var mediaHost = _relay.AdvertisedAddress?.ToString() ?? sip.UserAgent.GetLocalAddress(sip.Source).Host;

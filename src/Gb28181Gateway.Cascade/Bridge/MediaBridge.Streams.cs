@@ -67,10 +67,11 @@ internal sealed partial class MediaBridge
             request.Start is { } s ? (ulong)s.ToUnixTimeSeconds() : 0,
             request.End is { } e ? (ulong)e.ToUnixTimeSeconds() : 0,
             kind == SdpSessionKind.Download ? request.Speed ?? 1 : null);
-        (DeviceStream? Stream, int Status, string Reason) acquired;
+        var target = new IPEndPoint(targetAddress, request.TargetPort);
+        (DeviceStream? Stream, PlatformLeg? Leg, int Status, string Reason) acquired;
         try
         {
-            acquired = await AcquireStreamAsync(device, wanted, null, cancellationToken);
+            acquired = await AcquireStreamAsync(device, wanted, new ViewerLegRequest(transport, ssrc, target), null, cancellationToken);
         }
         catch
         {
@@ -78,23 +79,11 @@ internal sealed partial class MediaBridge
             throw;
         }
 
-        if (acquired.Stream is not { } stream)
+        if (acquired is not { Stream: { } stream, Leg: { } leg })
         {
             ReleaseSsrc(ownsSsrc, ssrc);
             BridgeMetrics.Refused(kind, acquired.Status == SipStatus.ServiceUnavailable ? "refused" : "failed");
             throw new DeviceRequestException(request.DeviceId, DeviceRequestError.Rejected, $"channel {channel}: {acquired.Reason}", acquired.Status);
-        }
-
-        PlatformLeg leg;
-        try
-        {
-            leg = stream.Relay.AddPlatform(transport, ssrc.Value);
-        }
-        catch (Exception ex) when (ex is MediaPortsExhaustedException or ObjectDisposedException)
-        {
-            ReleaseSsrc(ownsSsrc, ssrc);
-            await ReleasePendingAsync(stream, "no port for the stream target");
-            throw new DeviceRequestException(request.DeviceId, DeviceRequestError.Rejected, ex.Message, SipStatus.ServiceUnavailable, ex);
         }
 
         var session = new BridgeSession
@@ -113,7 +102,11 @@ internal sealed partial class MediaBridge
             StartedAt = _time.GetUtcNow(),
         };
         await RegisterAsync(session);
-        await ConnectViewerAsync(session, new IPEndPoint(targetAddress, request.TargetPort));
+        if (transport != MediaTransport.Udp)
+        {
+            await ConnectViewerAsync(session, target);
+        }
+
         return session.ToRecord(_options.InstanceId);
     }
 
