@@ -55,7 +55,8 @@ internal sealed class BridgeHarness : IAsyncDisposable
 
     public DirectoryInfo Directory { get; } = System.IO.Directory.CreateTempSubdirectory("gb28181-bridge");
 
-    public static async Task<BridgeHarness> StartAsync(Action<GatewayOptions>? configure = null, int mediaPorts = 16)
+    public static async Task<BridgeHarness> StartAsync(Action<GatewayOptions>? configure = null, int mediaPorts = 16,
+        IEnumerable<SessionRecord>? storedSessions = null)
     {
         var options = new GatewayOptions();
         options.Sip.ListenAddress = "127.0.0.1";
@@ -69,6 +70,11 @@ internal sealed class BridgeHarness : IAsyncDisposable
         configure?.Invoke(options);
         var harness = new BridgeHarness(options);
         harness.Endpoints.Start();
+        foreach (var session in storedSessions ?? [])
+        {
+            await harness.Store.SaveSessionAsync(session);
+        }
+
         await harness.Bridge.StartAsync(CancellationToken.None);
         harness.Province = BridgePlatform.Start(options.Platforms[0]);
         harness.City = BridgePlatform.Start(options.Platforms[1]);

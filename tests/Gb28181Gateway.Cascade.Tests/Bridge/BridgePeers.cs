@@ -195,11 +195,25 @@ internal static class BridgeCamera
         File.WriteAllText(path, text);
         var process = ExternalProcess.Start("sipp", [
             "-sf", path, "-i", "127.0.0.1", "-p", Str(sipPort), "-mp", Str(LoopbackPorts.NextRange(4)),
-            "-m", "1", "-nostdin", "-timeout", "60s",
+            "-m", "1", "-nostdin", "-timeout", "60s", "-trace_msg", "-message_file", Path.Combine(directory.FullName, "camera-messages.log"),
         ], directory.FullName);
         WaitUntilBound(process, sipPort);
         return process;
     }
+
+    /// <summary>Starts sipp as a UAS on <paramref name="sipPort"/> with a scenario used as it is.</summary>
+    public static ExternalProcess StartPlain(string scenario, DirectoryInfo directory, int sipPort)
+    {
+        var process = ExternalProcess.Start("sipp", [
+            "-sf", RepositoryPaths.Path("tests", "sipp", "bridge", scenario), "-i", "127.0.0.1", "-p", Str(sipPort),
+            "-m", "1", "-nostdin", "-timeout", "30s",
+        ], directory.FullName);
+        WaitUntilBound(process, sipPort);
+        return process;
+    }
+
+    /// <summary>What the camera received and sent (sipp -trace_msg).</summary>
+    public static string Messages(DirectoryInfo directory) => File.ReadAllText(Path.Combine(directory.FullName, "camera-messages.log"));
 
     /// <summary>sipp listens once its UDP port cannot be bound any more (an INVITE sent earlier would meet ICMP unreachable).</summary>
     private static void WaitUntilBound(ExternalProcess process, int port)
