@@ -38,7 +38,7 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
         var fixture = new RedisServerFixture();
         try
         {
-            await fixture.RestartAsync();
+            await fixture.RestartAsync([]);
             return fixture;
         }
         catch
@@ -48,8 +48,11 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server (again) on <see cref="Port"/>, empty (nothing is persisted), and waits until it accepts connections.</summary>
-    public async Task RestartAsync()
+    /// <summary>
+    /// Starts the server (again) on <see cref="Port"/>, empty (nothing is persisted), and waits until it accepts
+    /// connections. <paramref name="extraArguments"/> go on the command line (e.g. <c>--requirepass</c>, <c>secret</c>).
+    /// </summary>
+    public async Task RestartAsync(params string[] extraArguments)
     {
         if (IsRunning)
         {
@@ -59,7 +62,7 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
         await RetireAsync();
         _server = ExternalProcess.Start(
             "redis-server",
-            ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", Host, "--save", "", "--appendonly", "no", "--protected-mode", "no"],
+            ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", Host, "--save", "", "--appendonly", "no", "--protected-mode", "no", .. extraArguments],
             Path.GetTempPath());
         await _server.WaitForOutputAsync("Ready to accept connections", StartTimeout);
     }
@@ -78,14 +81,18 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
     }
 
     /// <summary>Runs redis-cli against the server and returns its output (trimmed); throws when it fails.</summary>
-    public async Task<string> CliAsync(params string[] arguments)
+    public Task<string> CliAsync(params string[] arguments) => CliAsAsync(null, arguments);
+
+    /// <summary>Runs redis-cli with a password (a server started with --requirepass).</summary>
+    public async Task<string> CliAsAsync(string? password, params string[] arguments)
     {
-        await using var cli = ExternalProcess.Start("redis-cli", ["-h", Host, "-p", Port.ToString(CultureInfo.InvariantCulture), .. arguments], Path.GetTempPath());
+        string[] auth = password is null ? [] : ["-a", password, "--no-auth-warning"];
+        await using var cli = ExternalProcess.Start("redis-cli", ["-h", Host, "-p", Port.ToString(CultureInfo.InvariantCulture), .. auth, .. arguments], Path.GetTempPath());
         var exit = await cli.WaitForExitAsync(StartTimeout);
         return exit == 0 ? cli.Output.Trim() : throw new InvalidOperationException($"redis-cli {string.Join(' ', arguments)} exited with {exit}:\n{cli.Output}");
     }
 
-    public Task InitializeAsync() => RestartAsync();
+    public Task InitializeAsync() => RestartAsync([]);
 
     Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
