@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Gb28181Gateway.Integrations.MqttBridge;
@@ -29,4 +31,16 @@ namespace Gb28181Gateway.Integrations.MqttBridge;
 [JsonSerializable(typeof(ControlErrorView))]
 internal sealed partial class MqttBridgeJsonContext : JsonSerializerContext
 {
+    /// <summary>
+    /// Writes non-ASCII text (device and channel names are Chinese) as UTF-8 rather than \uXXXX escapes; the payloads
+    /// are not embedded in HTML, so the relaxed encoder is safe here.
+    /// </summary>
+    public static MqttBridgeJsonContext Wire { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    public static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

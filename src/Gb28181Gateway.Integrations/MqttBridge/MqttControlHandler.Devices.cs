@@ -14,7 +14,7 @@ internal sealed partial class MqttControlHandler
     private MqttControlResult ListDevices()
     {
         var devices = Require(_services.Devices, "the device registry").GetDevices();
-        return Result<IReadOnlyList<DeviceView>>(devices.Select(ToView).ToArray(), MqttBridgeJsonContext.Default.IReadOnlyListDeviceView);
+        return Result<IReadOnlyList<DeviceView>>(devices.Select(ToView).ToArray(), MqttBridgeJsonContext.Wire.IReadOnlyListDeviceView);
     }
 
     private MqttControlResult ListChannels(MqttControlParams p)
@@ -22,7 +22,7 @@ internal sealed partial class MqttControlHandler
         var deviceId = p.RequiredId("deviceId");
         var directory = Require(_services.Devices, "the device registry");
         _ = directory.FindDevice(deviceId) ?? throw UnknownDevice(deviceId);
-        return Result<IReadOnlyList<ChannelView>>(directory.GetChannels(deviceId).Select(ToView).ToArray(), MqttBridgeJsonContext.Default.IReadOnlyListChannelView);
+        return Result<IReadOnlyList<ChannelView>>(directory.GetChannels(deviceId).Select(ToView).ToArray(), MqttBridgeJsonContext.Wire.IReadOnlyListChannelView);
     }
 
     private async Task<MqttControlResult> QueryDeviceAsync(MqttControlParams p, CancellationToken ct)
@@ -36,20 +36,20 @@ internal sealed partial class MqttControlHandler
         {
             case "catalog":
                 var items = await client.QueryCatalogAsync(deviceId, ct);
-                return Result(new CatalogView(deviceId, items.Select(ToView).ToArray()), MqttBridgeJsonContext.Default.CatalogView);
+                return Result(new CatalogView(deviceId, items.Select(ToView).ToArray()), MqttBridgeJsonContext.Wire.CatalogView);
             case "info":
                 var info = await client.QueryDeviceInfoAsync(deviceId, ct);
-                return Result(new DeviceInfoView(deviceId, info.Result, info.DeviceName, info.DeviceType, info.Manufacturer, info.Model, info.Firmware, info.Channel), MqttBridgeJsonContext.Default.DeviceInfoView);
+                return Result(new DeviceInfoView(deviceId, info.Result, info.DeviceName, info.DeviceType, info.Manufacturer, info.Model, info.Firmware, info.Channel), MqttBridgeJsonContext.Wire.DeviceInfoView);
             case "status":
                 var status = await client.QueryDeviceStatusAsync(deviceId, target, ct);
-                return Result(new DeviceStatusView(target, status.Result, status.Online, status.Status, status.Reason, status.Encode, status.Record, MqttEventEncoder.LocalTime(status.DeviceTime)), MqttBridgeJsonContext.Default.DeviceStatusView);
+                return Result(new DeviceStatusView(target, status.Result, status.Online, status.Status, status.Reason, status.Encode, status.Record, MqttEventEncoder.LocalTime(status.DeviceTime)), MqttBridgeJsonContext.Wire.DeviceStatusView);
             case "presets":
                 var presets = await client.QueryPresetsAsync(deviceId, channelId ?? throw MqttControlException.InvalidParams("params.channelId is required for what=presets"), ct);
-                return Result(new PresetListView(target, presets.Items.Select(i => new PresetView(i.PresetId, i.PresetName)).ToArray()), MqttBridgeJsonContext.Default.PresetListView);
+                return Result(new PresetListView(target, presets.Items.Select(i => new PresetView(i.PresetId, i.PresetName)).ToArray()), MqttBridgeJsonContext.Wire.PresetListView);
             default:
                 var config = await client.QueryConfigAsync(deviceId, new ConfigDownloadQuery { Sn = 0, DeviceId = target, ConfigType = "BasicParam" }, ct);
                 var b = config.BasicParam;
-                return Result(new ConfigView(target, config.Result, b?.Name, b?.SipServerId, b?.SipServerIp, b?.SipServerPort, b?.DomainName, b?.Expiration, b?.HeartBeatInterval, b?.HeartBeatCount), MqttBridgeJsonContext.Default.ConfigView);
+                return Result(new ConfigView(target, config.Result, b?.Name, b?.SipServerId, b?.SipServerIp, b?.SipServerPort, b?.DomainName, b?.Expiration, b?.HeartBeatInterval, b?.HeartBeatCount), MqttBridgeJsonContext.Wire.ConfigView);
         }
     }
 
@@ -69,7 +69,7 @@ internal sealed partial class MqttControlHandler
         var query = new RecordInfoQuery { Sn = 0, DeviceId = channelId, StartTime = start, EndTime = end, Type = type, Secrecy = 0 };
         var answer = await client.QueryRecordInfoAsync(deviceId, query, ct);
         var records = answer.Items.Select(r => new RecordView(r.DeviceId, r.Name, r.FilePath, r.Address, r.StartTime, r.EndTime, r.Secrecy, r.Type, r.RecorderId, r.FileSize)).ToArray();
-        return Result(new RecordListView(deviceId, channelId, answer.Name, answer.SumNum, records), MqttBridgeJsonContext.Default.RecordListView);
+        return Result(new RecordListView(deviceId, channelId, answer.Name, answer.SumNum, records), MqttBridgeJsonContext.Wire.RecordListView);
     }
 
     /// <summary>

@@ -72,6 +72,6 @@ internal sealed partial class MqttControlHandler
             throw new MqttControlException(MqttControlError.DeviceRejected, $"device {deviceId} answered {result}{(answer.Reason is null ? "" : ": " + answer.Reason)} to PTZCmd {ptzCmd}");
         }
 
-        return Result(new PtzResultView(deviceId, channelId, ptzCmd, answer?.Result), MqttBridgeJsonContext.Default.PtzResultView);
+        return Result(new PtzResultView(deviceId, channelId, ptzCmd, answer?.Result), MqttBridgeJsonContext.Wire.PtzResultView);
     }
 }

@@ -55,7 +55,7 @@ internal sealed partial class MqttControlHandler
         }
 
         var ssrc = session.PlatformSsrc ?? session.DeviceSsrc ?? string.Empty;
-        return Result(new StreamStartedView(session.SessionId, ssrc, session.Kind, session.Channel.DeviceId, session.Channel.ChannelId, session.DeviceMedia, session.PlatformMedia), MqttBridgeJsonContext.Default.StreamStartedView);
+        return Result(new StreamStartedView(session.SessionId, ssrc, session.Kind, session.Channel.DeviceId, session.Channel.ChannelId, session.DeviceMedia, session.PlatformMedia), MqttBridgeJsonContext.Wire.StreamStartedView);
     }
 
     private async Task<MqttControlResult> StopStreamAsync(MqttControlParams p, CancellationToken ct)
@@ -67,7 +67,7 @@ internal sealed partial class MqttControlHandler
             throw UnknownSession(sessionId);
         }
 
-        return Result(new StoppedView(sessionId, true), MqttBridgeJsonContext.Default.StoppedView);
+        return Result(new StoppedView(sessionId, true), MqttBridgeJsonContext.Wire.StoppedView);
     }
 
     private async Task<MqttControlResult> ControlPlaybackAsync(MqttControlParams p, CancellationToken ct)
@@ -94,19 +94,19 @@ internal sealed partial class MqttControlHandler
         }
 
         await Require(_services.Streams, "the stream service").ControlPlaybackAsync(sessionId, action, scale, seek, ct);
-        return Result(new PlaybackControlView(sessionId, action), MqttBridgeJsonContext.Default.PlaybackControlView);
+        return Result(new PlaybackControlView(sessionId, action), MqttBridgeJsonContext.Wire.PlaybackControlView);
     }
 
     private MqttControlResult ListPlatforms()
     {
         var platforms = Require(_services.Platforms, "the platform registry").GetPlatforms();
-        return Result<IReadOnlyList<PlatformView>>(platforms.Select(ToView).ToArray(), MqttBridgeJsonContext.Default.IReadOnlyListPlatformView);
+        return Result<IReadOnlyList<PlatformView>>(platforms.Select(ToView).ToArray(), MqttBridgeJsonContext.Wire.IReadOnlyListPlatformView);
     }
 
     private MqttControlResult ListSessions()
     {
         var sessions = Require(_services.Sessions, "the session directory").GetSessions();
-        return Result<IReadOnlyList<SessionView>>(sessions.Select(ToView).ToArray(), MqttBridgeJsonContext.Default.IReadOnlyListSessionView);
+        return Result<IReadOnlyList<SessionView>>(sessions.Select(ToView).ToArray(), MqttBridgeJsonContext.Wire.IReadOnlyListSessionView);
     }
 
     private static string? ValidSsrc(string? ssrc)

@@ -16,7 +16,7 @@ internal static class MqttControlResponse
     public static byte[] Success(JsonElement id, MqttControlResult result)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, MqttBridgeJsonContext.WriterOptions))
         {
             writer.WriteStartObject();
             WriteId(writer, id);
@@ -31,12 +31,12 @@ internal static class MqttControlResponse
     public static byte[] Error(JsonElement id, int code, string message)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, MqttBridgeJsonContext.WriterOptions))
         {
             writer.WriteStartObject();
             WriteId(writer, id);
             writer.WritePropertyName("error"u8);
-            JsonSerializer.Serialize(writer, new ControlErrorView(code, message), MqttBridgeJsonContext.Default.ControlErrorView);
+            JsonSerializer.Serialize(writer, new ControlErrorView(code, message), MqttBridgeJsonContext.Wire.ControlErrorView);
             writer.WriteEndObject();
         }
 

@@ -17,14 +17,14 @@ internal sealed class MqttEventEncoder
 
     public (string Topic, byte[] Payload)? Encode(GatewayEvent gatewayEvent) => gatewayEvent switch
     {
-        DeviceAlarmEvent e => (_topics.Alarm, Serialize(Alarm(e), MqttBridgeJsonContext.Default.AlarmEventPayload)),
-        DeviceOnlineEvent e => (_topics.Device, Serialize(new DeviceOnlinePayload("online", e.DeviceId, e.SignallingEndPoint, e.Timestamp), MqttBridgeJsonContext.Default.DeviceOnlinePayload)),
-        DeviceOfflineEvent e => (_topics.Device, Serialize(new DeviceOfflinePayload("offline", e.DeviceId, OfflineReason(e.Reason), e.Timestamp), MqttBridgeJsonContext.Default.DeviceOfflinePayload)),
-        ChannelsChangedEvent e => (_topics.Device, Serialize(Catalog(e), MqttBridgeJsonContext.Default.CatalogChangedPayload)),
-        PlatformRegisteredEvent e => (_topics.Platform, Serialize(new PlatformEventPayload("registered", e.Platform, null, e.Timestamp), MqttBridgeJsonContext.Default.PlatformEventPayload)),
-        PlatformLostEvent e => (_topics.Platform, Serialize(new PlatformEventPayload("lost", e.Platform, e.Reason, e.Timestamp), MqttBridgeJsonContext.Default.PlatformEventPayload)),
-        SessionStartedEvent e => (_topics.Session, Serialize(SessionStarted(e), MqttBridgeJsonContext.Default.SessionEventPayload)),
-        SessionStoppedEvent e => (_topics.Session, Serialize(SessionStopped(e), MqttBridgeJsonContext.Default.SessionEventPayload)),
+        DeviceAlarmEvent e => (_topics.Alarm, Serialize(Alarm(e), MqttBridgeJsonContext.Wire.AlarmEventPayload)),
+        DeviceOnlineEvent e => (_topics.Device, Serialize(new DeviceOnlinePayload("online", e.DeviceId, e.SignallingEndPoint, e.Timestamp), MqttBridgeJsonContext.Wire.DeviceOnlinePayload)),
+        DeviceOfflineEvent e => (_topics.Device, Serialize(new DeviceOfflinePayload("offline", e.DeviceId, OfflineReason(e.Reason), e.Timestamp), MqttBridgeJsonContext.Wire.DeviceOfflinePayload)),
+        ChannelsChangedEvent e => (_topics.Device, Serialize(Catalog(e), MqttBridgeJsonContext.Wire.CatalogChangedPayload)),
+        PlatformRegisteredEvent e => (_topics.Platform, Serialize(new PlatformEventPayload("registered", e.Platform, null, e.Timestamp), MqttBridgeJsonContext.Wire.PlatformEventPayload)),
+        PlatformLostEvent e => (_topics.Platform, Serialize(new PlatformEventPayload("lost", e.Platform, e.Reason, e.Timestamp), MqttBridgeJsonContext.Wire.PlatformEventPayload)),
+        SessionStartedEvent e => (_topics.Session, Serialize(SessionStarted(e), MqttBridgeJsonContext.Wire.SessionEventPayload)),
+        SessionStoppedEvent e => (_topics.Session, Serialize(SessionStopped(e), MqttBridgeJsonContext.Wire.SessionEventPayload)),
         _ => null,
     };
 
