@@ -3,6 +3,7 @@ using Gb28181Gateway.Cascade.Events;
 using Gb28181Gateway.Cascade.Signalling;
 using Gb28181Gateway.Cascade.State;
 using Gb28181Gateway.Integrations.Metrics;
+using Gb28181Gateway.Integrations.MqttBridge;
 using Microsoft.Extensions.Options;
 
 namespace Gb28181Gateway.Hosting;
@@ -23,6 +24,7 @@ internal static class GatewayServices
         // SIP endpoints bind first: every area registers handlers on them and sends through them.
         services.AddSingleton<GatewaySipEndpoints>();
         services.AddHostedService<SipEndpointsService>();
+        services.AddMqttBridge();
         return services;
     }
 }
