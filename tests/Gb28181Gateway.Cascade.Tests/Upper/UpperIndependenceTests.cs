@@ -65,3 +65,21 @@ public sealed class UpperIndependenceTests
         gateway.Bus.Publish(new Cascade.Events.DeviceAlarmEvent(FakeDeviceDirectory.Hikvision,
             new AlarmNotify { Sn = 1, DeviceId = FakeDeviceDirectory.AlarmInputId, AlarmPriority = 1, AlarmMethod = 2 }) { Timestamp = DateTimeOffset.UtcNow });
 }
+
+public sealed class UpperRefreshTests
+{
+    [Fact]
+    public async Task Refreshes_keep_the_call_id_with_a_rising_cseq()
+    {
+        await using var platform = new UpperTestPlatform();
+        await using var gateway = await UpperTestGateway.StartAsync(platform.Port, p => (p.Expires, p.KeepaliveIntervalSeconds) = (2, 60));
+
+        await Wait.UntilAsync(() => platform.RegisterRequests.Count >= 3, "two refreshes");
+
+        var registers = platform.RegisterRequests.Take(3).ToList();
+        Assert.Single(registers.Select(r => r.CallId).Distinct());
+        Assert.True(registers[0].CSeq < registers[1].CSeq && registers[1].CSeq < registers[2].CSeq, string.Join(",", registers.Select(r => r.CSeq)));
+        Assert.All(registers, r => Assert.Equal(2, r.Expires));
+        Assert.True(gateway.Context.Session.IsRegistered);
+    }
+}

@@ -26,6 +26,7 @@ internal sealed class UpperTestPlatform : IAsyncDisposable
         Agent.Handle(SipMethod.Register, async r =>
         {
             Interlocked.Increment(ref _registers);
+            RegisterRequests.Enqueue((r.Request.CallId, r.Request.CSeq.Number, r.Request.Expires, r.Request.Authorization is not null));
             var response = r.CreateResponse(SipStatus.Ok);
             response.Headers.Set(SipHeaderKind.Date, "2026-11-21T20:30:00.123");
             response.Expires = r.Request.Expires ?? 3600;
@@ -51,6 +52,9 @@ internal sealed class UpperTestPlatform : IAsyncDisposable
     public SipUserAgent Agent { get; }
 
     public int Registers => Volatile.Read(ref _registers);
+
+    /// <summary>Every REGISTER received: Call-ID, CSeq, Expires, and whether it carried credentials.</summary>
+    public ConcurrentQueue<(string CallId, uint CSeq, int? Expires, bool Authorized)> RegisterRequests { get; } = new();
 
     /// <summary>Every MESSAGE from the gateway: raw body and parsed.</summary>
     public ConcurrentQueue<(byte[] Raw, ManscdpMessage Message)> Messages { get; } = new();
