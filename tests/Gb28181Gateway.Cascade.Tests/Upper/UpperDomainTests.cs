@@ -192,4 +192,29 @@ public sealed class UpperDomainTests : IAsyncLifetime
         Assert.Equal(new Cascade.State.ChannelRef(FakeDeviceDirectory.Dahua, Camera), channel);
         Assert.False(_gateway.Upper.TryMapDown("city", Camera, out _));
     }
+
+    [Fact]
+    public async Task A_channel_that_appears_later_is_mapped_for_alarms_and_counted_after_its_add()
+    {
+        const string Late = "34020000001180000010";
+        _gateway.Devices.Add(Late, [new CatalogItem { DeviceId = "34020000001320000077", Name = "late" }]);
+
+        _gateway.Bus.Publish(new DeviceAlarmEvent(Late, new AlarmNotify { Sn = 1, DeviceId = "34020000001320000077", AlarmPriority = 1 }) { Timestamp = DateTimeOffset.UtcNow });
+        await Wait.UntilAsync(() => _platform.Received<AlarmNotify>().Any(), "the alarm of the new channel");
+        Assert.Equal("34020000001320000077", _platform.Received<AlarmNotify>().Single().DeviceId);
+
+        _gateway.Bus.Publish(new ChannelsChangedEvent(Late, [new CatalogItem { DeviceId = "34020000001320000077", Event = "ADD" }]) { Timestamp = DateTimeOffset.UtcNow });
+        await Wait.UntilAsync(() => _gateway.Upper.GetPlatforms()[0].State.SharedChannelCount == 4, "the shared count to follow");
+    }
+
+    [Fact]
+    public async Task A_catalog_query_for_one_channel_answers_that_channel()
+    {
+        Assert.Equal(SipStatus.Ok, await _platform.SendAsync(GatewayPort, new CatalogQuery { Sn = 60, DeviceId = DahuaCameraUpperId }));
+
+        await Wait.UntilAsync(() => _platform.Received<CatalogResponse>().Any(), "the answer");
+        var answer = _platform.Received<CatalogResponse>().Single();
+        Assert.Equal((60L, DahuaCameraUpperId, 1), (answer.Sn, answer.DeviceId, answer.SumNum ?? -1));
+        Assert.Equal((DahuaCameraUpperId, "Dahua"), (answer.Items[0].DeviceId, answer.Items[0].Manufacturer));
+    }
 }
