@@ -59,11 +59,14 @@ internal sealed class UpperTestGateway : IAsyncDisposable
         gateway.Endpoints = new GatewaySipEndpoints(options, TimeProvider.System, NullLoggerFactory.Instance);
         gateway.Endpoints.Start();
         gateway.Upper = new UpperDomain(options, gateway.Endpoints, gateway.Store, gateway.Bus, gateway.Devices, gateway.DeviceClient, TimeProvider.System,
-            NullLoggerFactory.Instance, p => new RecordingSignalling(new SipPlatformSignalling(p, gateway.Endpoints.ForPlatform(p.Name)), gateway.RegisterAnswers),
+            NullLoggerFactory.Instance, p => new RecordingSignalling(new SipPlatformSignalling(p, gateway.Endpoints.ForPlatform(p.Name)), gateway.RegisterAnswers, gateway.MessageAnswers),
             new PlatformBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)));
         await gateway.Upper.StartAsync(CancellationToken.None);
         return gateway;
     }
+
+    /// <summary>Every MESSAGE the gateway sent to the platform (keepalives, answers, alarms) with the platform's answer.</summary>
+    public ConcurrentQueue<(byte[] Body, PlatformAnswer Answer)> MessageAnswers { get; } = new();
 
     public PlatformContext Context => Upper.Find(Platform.Name)!;
 
@@ -76,7 +79,8 @@ internal sealed class UpperTestGateway : IAsyncDisposable
         await Endpoints.DisposeAsync();
     }
 
-    private sealed class RecordingSignalling(IPlatformSignalling inner, ConcurrentQueue<(int, PlatformAnswer)> answers) : IPlatformSignalling
+    private sealed class RecordingSignalling(IPlatformSignalling inner, ConcurrentQueue<(int, PlatformAnswer)> answers,
+        ConcurrentQueue<(byte[], PlatformAnswer)> messageAnswers) : IPlatformSignalling
     {
         public async Task<PlatformAnswer> RegisterAsync(int expires, CancellationToken cancellationToken)
         {
@@ -85,7 +89,12 @@ internal sealed class UpperTestGateway : IAsyncDisposable
             return answer;
         }
 
-        public Task<PlatformAnswer> SendMessageAsync(byte[] body, CancellationToken cancellationToken) => inner.SendMessageAsync(body, cancellationToken);
+        public async Task<PlatformAnswer> SendMessageAsync(byte[] body, CancellationToken cancellationToken)
+        {
+            var answer = await inner.SendMessageAsync(body, cancellationToken);
+            messageAnswers.Enqueue((body, answer));
+            return answer;
+        }
     }
 }
 
