@@ -10,23 +10,35 @@ namespace Gb28181Gateway.Cascade.Tests.Upper;
 /// </summary>
 public sealed class UpperSippQueryTests
 {
+    private const string Gateway = UpperTestGateway.GatewayDeviceId;
+
+    /// <summary>The Dahua camera's ID above: it collides with the Hikvision camera's, which sorts first and keeps it.</summary>
+    private const string DahuaCameraUpperId = "41010500001310000001";
+
+    private const string RecordWindow = "&lt;StartTime&gt;2024-05-04T00:00:00&lt;/StartTime&gt;&lt;EndTime&gt;2024-05-05T00:00:00&lt;/EndTime&gt;&lt;Type&gt;all&lt;/Type&gt;";
+
     [Theory]
-    [InlineData("Query", "Catalog", "", "200", "&lt;SumNum&gt;3&lt;/SumNum&gt;", 3)]
-    [InlineData("Query", "DeviceInfo", "", "200", "&lt;Channel&gt;3&lt;/Channel&gt;", 1)]
-    [InlineData("Query", "DeviceStatus", "", "200", "&lt;Online&gt;ONLINE&lt;/Online&gt;", 1)]
-    public async Task Gateway_queries_are_answered_and_the_answers_pass_sipps_checks(string root, string cmd, string extra, string status, string expect,
-        int answers)
+    [InlineData("Catalog", Gateway, "", "&lt;SumNum&gt;3&lt;/SumNum&gt;", 3)]
+    [InlineData("DeviceInfo", Gateway, "", "&lt;Channel&gt;3&lt;/Channel&gt;", 1)]
+    [InlineData("DeviceStatus", Gateway, "", "&lt;Online&gt;ONLINE&lt;/Online&gt;", 1)]
+    [InlineData("RecordInfo", DahuaCameraUpperId, RecordWindow, "&lt;Item&gt;[[:space:]]*&lt;DeviceID&gt;" + DahuaCameraUpperId + "&lt;/DeviceID&gt;", 2)]
+    public async Task Queries_are_answered_and_the_answers_pass_sipps_checks(string cmd, string target, string extra, string expect, int answers)
     {
         var platformPort = LoopbackPorts.Next();
         await using var receiver = StartAnswers(platformPort, "7311", expect);
         await using var gateway = await UpperTestGateway.StartAsync(platformPort, p => (p.Password, p.KeepaliveIntervalSeconds) = (string.Empty, 60));
 
-        await using var query = StartQuery(gateway.Platform.LocalPort, root, cmd, "7311", UpperTestGateway.GatewayDeviceId, extra, status);
+        await using var query = StartQuery(gateway.Platform.LocalPort, "Query", cmd, "7311", target, extra, "200");
         var exit = await query.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.True(exit == 0, $"the query scenario failed ({exit}):\n{query.Output}");
 
         await Wait.UntilAsync(() => gateway.MessageAnswers.Count(a => a.Answer.IsSuccess && ManscdpCodec.Peek(a.Body).CmdType == cmd) == answers,
             $"{answers} answer(s) accepted by sipp; sipp said:\n{receiver.Output}");
+        if (cmd == ManscdpCmdType.RecordInfo)
+        {
+            var (device, request) = Assert.Single(gateway.DeviceClient.Requests);
+            Assert.Equal((FakeDeviceDirectory.Dahua, FakeDeviceDirectory.CameraId), (device, request.DeviceId)); // mapped down
+        }
     }
 
     [Fact]
