@@ -27,6 +27,7 @@ public sealed class UpperSippQueryTests
         var platformPort = LoopbackPorts.Next();
         await using var receiver = StartAnswers(platformPort, "7311", expect);
         await using var gateway = await UpperTestGateway.StartAsync(platformPort, p => (p.Password, p.KeepaliveIntervalSeconds) = (string.Empty, 60));
+        await Wait.UntilAsync(() => gateway.Context.Session.IsRegistered, "registration (the receiving sipp is listening)");
 
         await using var query = StartQuery(gateway.Platform.LocalPort, "Query", cmd, "7311", target, extra, "200");
         var exit = await query.WaitForExitAsync(TimeSpan.FromSeconds(30));
@@ -47,6 +48,7 @@ public sealed class UpperSippQueryTests
         var platformPort = LoopbackPorts.Next();
         await using var receiver = StartAnswers(platformPort, "1", ".");
         await using var gateway = await UpperTestGateway.StartAsync(platformPort, p => (p.Password, p.KeepaliveIntervalSeconds) = (string.Empty, 60));
+        await Wait.UntilAsync(() => gateway.Context.Session.IsRegistered, "registration (the receiving sipp is listening)");
         const string Ptz = "&lt;PTZCmd&gt;A50F01021F0000D6&lt;/PTZCmd&gt;";
 
         await RunAsync(gateway, "Control", "DeviceControl", FakeDeviceDirectory.AlarmInputId, Ptz, "200");
