@@ -84,9 +84,18 @@ internal sealed partial class UpperDomain : IPlatformDirectory, IPlatformChannel
         }
     }
 
-    /// <summary>Unregisters from every platform (in parallel, each bounded by <paramref name="bound"/>) and ends the background work.</summary>
+    /// <summary>
+    /// Ends the platforms' subscriptions (final NOTIFY), unregisters from every platform (in parallel, each bounded by
+    /// <paramref name="bound"/>) and ends the background work.
+    /// </summary>
     public async Task StopAsync(TimeSpan bound)
     {
+        using (var ending = new CancellationTokenSource(bound, _time))
+        {
+            await Task.WhenAll(_platforms.Values.SelectMany(p => p.Subscriptions.TakeAll().Select(s => EndSubscriptionAsync(p, s, ending.Token))))
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         await _stopping.CancelAsync();
         await Task.WhenAll(_platforms.Values.Select(p => p.Session.StopAsync(bound)));
         await Task.WhenAll(_work.Keys).WaitAsync(bound, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -180,6 +180,10 @@ public sealed class UpperDomainTests : IAsyncLifetime
         var item = Assert.Single(notify.Items);
         Assert.Equal((DahuaCameraUpperId, CatalogEvent.Off, UpperTestGateway.GatewayDeviceId), (item.DeviceId, item.EventKind, item.ParentId));
         Assert.Null(item.Password);
+
+        await _gateway.Upper.StopAsync(TimeSpan.FromSeconds(2)); // the gateway going down ends the subscription
+        Assert.StartsWith("terminated", _platform.Notifies.Last().SubscriptionState, StringComparison.Ordinal);
+        Assert.Equal(0, _platform.RegisterRequests.Last().Expires);
     }
 
     [Fact]
