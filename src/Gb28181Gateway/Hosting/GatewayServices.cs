@@ -1,8 +1,8 @@
 using Gb28181Gateway.Cascade.Configuration;
 using Gb28181Gateway.Cascade.Events;
 using Gb28181Gateway.Cascade.Signalling;
-using Gb28181Gateway.Cascade.State;
 using Gb28181Gateway.Integrations.Metrics;
+using Gb28181Gateway.Integrations.Redis;
 using Microsoft.Extensions.Options;
 
 namespace Gb28181Gateway.Hosting;
@@ -17,7 +17,7 @@ internal static class GatewayServices
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<GatewayEventBus>();
         services.AddSingleton<IGatewayEventBus>(sp => sp.GetRequiredService<GatewayEventBus>());
-        services.AddSingleton<IStateStore, InMemoryStateStore>();
+        services.AddStateStore(options);
         services.AddSingleton(sp => new PrometheusMetricsCollector(new PrometheusMetricsOptions(), sp.GetRequiredService<ILogger<PrometheusMetricsCollector>>()));
 
         // SIP endpoints bind first: every area registers handlers on them and sends through them.
