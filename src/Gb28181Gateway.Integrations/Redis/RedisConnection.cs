@@ -122,7 +122,9 @@ internal sealed class RedisConnection : IAsyncDisposable
         _metrics.Dispose();
     }
 
-    private static ConfigurationOptions Configure(string configuration)
+    /// <summary>Parses the configuration string and applies the store's defaults (background connect, short connect timeout).</summary>
+    /// <exception cref="ArgumentException">The string is not a StackExchange.Redis configuration or names no endpoint.</exception>
+    internal static ConfigurationOptions Configure(string configuration)
     {
         ConfigurationOptions options;
         try
