@@ -112,32 +112,48 @@ public sealed class RedisOutageTests
     }
 
     [Fact]
-    public async Task Overflowing_the_pending_buffer_rewrites_the_whole_local_copy_when_redis_returns()
+    public async Task Overflowing_the_pending_buffer_rewrites_the_whole_local_copy_and_removes_what_was_deleted()
     {
         await using var server = await RedisServerFixture.StartAsync();
         var log = new RedisLogRecorder();
         var settings = RedisTest.Settings(server, _prefix) with { PendingCapacity = 3 };
-        await using var store = await RedisTest.OpenAsync(settings, log);
-        await store.LoadDevicesAsync();
-        await store.SaveSessionAsync(RedisTest.Session("s-old"));
-        await store.FlushAsync().WaitAsync(RedisTest.Timeout);
-
-        await server.KillAsync();
-        for (var i = 0; i < 10; i++)
+        await using (var first = await RedisTest.OpenAsync(settings))
         {
-            await store.SaveDeviceAsync(RedisTest.Device("340200000013200001" + i.ToString("D2", System.Globalization.CultureInfo.InvariantCulture)));
+            await first.SaveDeviceAsync(RedisTest.Device(Dev1));
+            await first.SaveDeviceAsync(RedisTest.Device(Dev2));
+            await first.SaveSessionAsync(RedisTest.Session("s-old"));
+            await first.SaveSessionAsync(RedisTest.Session("s-kept"));
+            await first.FlushAsync().WaitAsync(RedisTest.Timeout);
         }
 
+        await using var store = await RedisTest.OpenAsync(settings, log);
+        Assert.Equal(2, (await store.LoadDevicesAsync()).Count);
+        Assert.Equal(2, (await store.LoadSessionsAsync()).Count);
+
+        // An outage that keeps Redis's data: it starts refusing this gateway's connections.
+        await server.CliAsync("CONFIG", "SET", "requirepass", "secret");
+        await server.CliAsAsync("secret", "CLIENT", "KILL", "TYPE", "normal");
+        await store.SaveDeviceAsync(RedisTest.Device(Dev3));
+        await RedisTest.WaitUntilAsync(() => !store.IsConnected, "the store noticed the outage");
+        for (var i = 0; i < 10; i++)
+        {
+            await store.SaveDeviceAsync(RedisTest.Device("340200000013201000" + i.ToString("D2", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        await store.DeleteDeviceAsync(Dev1);
         await store.DeleteSessionAsync("s-old");
         await store.SaveSessionAsync(RedisTest.Session("s-new"));
         Assert.Equal(1, log.Count(7003));
-        Assert.Equal(10, (await store.LoadDevicesAsync()).Count);
+        Assert.Equal(12, (await store.LoadDevicesAsync()).Count);
 
-        await server.RestartAsync();
+        await server.CliAsAsync("secret", "CONFIG", "SET", "requirepass", "");
         await RedisTest.WaitUntilAsync(() => store.IsConnected && log.Count(7004) == 1, "the store rewrote its local copy");
         await using var restarted = await RedisTest.OpenAsync(settings);
-        Assert.Equal(10, (await restarted.LoadDevicesAsync()).Count);
-        Assert.Equal(["s-new"], (await restarted.LoadSessionsAsync()).Select(s => s.SessionId));
+        var devices = (await restarted.LoadDevicesAsync()).Select(d => d.DeviceId).ToList();
+        Assert.Equal(12, devices.Count);
+        Assert.DoesNotContain(Dev1, devices);
+        Assert.Equal(["s-kept", "s-new"], (await restarted.LoadSessionsAsync()).Select(s => s.SessionId).Order(StringComparer.Ordinal));
+        Assert.Equal("0", await server.CliAsync("EXISTS", $"{_prefix}{{gw-1}}:device:{Dev1}"));
     }
 
     /// <summary>A save while Redis is down must not wait for it: the ValueTask is already complete.</summary>
