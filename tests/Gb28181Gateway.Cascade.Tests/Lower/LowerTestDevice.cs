@@ -108,9 +108,19 @@ internal sealed class LowerTestDevice : IAsyncDisposable
 
         harness.Directory.TryGet(DeviceId, out var entry);
         await LowerHarness.UntilAsync(() => entry!.Record.CatalogUpdatedAt is not null && !entry.Synchronizing, "the first catalog synchronization ended");
-        while (_received.Reader.TryRead(out _))
+        DrainReceived();
+    }
+
+    /// <summary>Every request received and not yet taken.</summary>
+    public List<SipRequest> DrainReceived()
+    {
+        var all = new List<SipRequest>();
+        while (_received.Reader.TryRead(out var request))
         {
+            all.Add(request);
         }
+
+        return all;
     }
 
     public async ValueTask DisposeAsync()
