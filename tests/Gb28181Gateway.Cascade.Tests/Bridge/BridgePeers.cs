@@ -183,7 +183,7 @@ internal static class BridgeCamera
     /// Starts sipp as a UAS on <paramref name="sipPort"/>. UDP media: answers RTP/AVP on its media port and plays
     /// the capture; <paramref name="tcpListenerPort"/> set: answers TCP/RTP/AVP a=setup:passive on that port.
     /// </summary>
-    public static ExternalProcess Start(string scenario, DirectoryInfo directory, int sipPort, int? tcpListenerPort = null, bool stream = true)
+    public static ExternalProcess Start(string scenario, DirectoryInfo directory, int sipPort, int? tcpListenerPort = null, bool stream = true, int calls = 1)
     {
         var text = File.ReadAllText(RepositoryPaths.Path("tests", "sipp", "bridge", scenario));
         var udp = tcpListenerPort is null;
@@ -195,7 +195,7 @@ internal static class BridgeCamera
         File.WriteAllText(path, text);
         var process = ExternalProcess.Start("sipp", [
             "-sf", path, "-i", "127.0.0.1", "-p", Str(sipPort), "-mp", Str(LoopbackPorts.NextRange(4)),
-            "-m", "1", "-nostdin", "-timeout", "60s", "-trace_msg", "-message_file", Path.Combine(directory.FullName, "camera-messages.log"),
+            "-m", Str(calls), "-nostdin", "-timeout", "60s", "-trace_msg", "-message_file", Path.Combine(directory.FullName, "camera-messages.log"),
         ], directory.FullName);
         WaitUntilBound(process, sipPort);
         return process;
