@@ -139,7 +139,8 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
         {
             foreach (var stream in _streams)
             {
-                if (stream.Dialog is not null && !stream.Ended && stream.Relay.IdleTime >= timeout)
+                if (stream.Dialog is not null && !stream.Ended && stream.Relay.IdleTime >= timeout
+                    && _time.GetElapsedTime(stream.EstablishedTimestamp) >= timeout)
                 {
                     (idle ??= []).Add(stream);
                 }
