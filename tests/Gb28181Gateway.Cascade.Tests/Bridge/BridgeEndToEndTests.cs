@@ -21,12 +21,14 @@ public sealed class BridgeEndToEndTests
     {
         UdpToUdp,
         UdpToTcpPassive,
+        UdpToTcpActive,
         TcpActiveToUdp,
     }
 
     [Theory]
     [InlineData(Legs.UdpToUdp)]
     [InlineData(Legs.UdpToTcpPassive)]
+    [InlineData(Legs.UdpToTcpActive)]
     [InlineData(Legs.TcpActiveToUdp)]
     public async Task The_camera_stream_reaches_the_platform_unchanged_and_info_and_bye_reach_the_camera(Legs legs)
     {
@@ -36,11 +38,16 @@ public sealed class BridgeEndToEndTests
         using var cameraMedia = legs == Legs.TcpActiveToUdp ? new TcpListener(IPAddress.Loopback, 0) : null;
         cameraMedia?.Start();
         await using var camera = BridgeCamera.Start("camera-answers.xml", gateway.Directory, cameraPort, ((IPEndPoint?)cameraMedia?.LocalEndpoint)?.Port);
-        await using var udpSink = legs == Legs.UdpToTcpPassive ? null : BridgeRtpSink.OpenUdp();
+        await using var udpSink = legs is Legs.UdpToTcpPassive or Legs.UdpToTcpActive ? null : BridgeRtpSink.OpenUdp();
+        using var platformListener = legs == Legs.UdpToTcpActive ? new TcpListener(IPAddress.Loopback, 0) : null;
+        platformListener?.Start();
 
-        var offer = legs == Legs.UdpToTcpPassive
-            ? BridgePlatform.Offer(9, PlatformSsrc, mediaProtocol: "TCP/RTP/AVP", setup: "active")   // the platform connects to the gateway
-            : BridgePlatform.Offer(udpSink!.Port, PlatformSsrc);
+        var offer = legs switch
+        {
+            Legs.UdpToTcpPassive => BridgePlatform.Offer(9, PlatformSsrc, mediaProtocol: "TCP/RTP/AVP", setup: "active"),   // the platform connects to the gateway
+            Legs.UdpToTcpActive => BridgePlatform.Offer(((IPEndPoint)platformListener!.LocalEndpoint).Port, PlatformSsrc, mediaProtocol: "TCP/RTP/AVP", setup: "passive"),
+            _ => BridgePlatform.Offer(udpSink!.Port, PlatformSsrc),
+        };
         var provisional = new List<int>();
         var result = await gateway.Province.InviteAsync(offer, onProvisional: r => provisional.Add(r.StatusCode));
         Assert.True(result.IsSuccess, $"INVITE answered {result.StatusCode} {result.Response.ReasonPhrase}; sipp said:\n{camera.Output}");
@@ -52,7 +59,17 @@ public sealed class BridgeEndToEndTests
         Assert.Equal("127.0.0.1", answer.AddressOf(answered));
         Assert.Equal("PS", answered.RtpMaps[0].EncodingName);
 
-        await using var tcpSink = legs == Legs.UdpToTcpPassive ? await ConnectAsPlatformAsync(answered) : null;
+        await using var tcpSink = legs switch
+        {
+            Legs.UdpToTcpPassive => await ConnectAsPlatformAsync(answered),
+            Legs.UdpToTcpActive => BridgeRtpSink.FromAccepted(await platformListener!.AcceptSocketAsync()),   // the gateway connects (a=setup:active)
+            _ => null,
+        };
+        if (legs == Legs.UdpToTcpActive)
+        {
+            Assert.Equal(SdpSetup.Active, answered.Setup);
+        }
+
         var sink = tcpSink ?? udpSink!;
         using var cameraConnection = cameraMedia is null ? null : await cameraMedia.AcceptSocketAsync();   // the gateway connects (a=setup:active)
         if (cameraConnection is not null)

@@ -114,6 +114,14 @@ internal sealed class BridgeRtpSink : IAsyncDisposable
         return sink;
     }
 
+    /// <summary>A platform that offered a=setup:passive: the gateway connected to its listener.</summary>
+    public static BridgeRtpSink FromAccepted(Socket socket)
+    {
+        var sink = new BridgeRtpSink(socket);
+        sink._loop = sink.ReceiveTcpAsync();
+        return sink;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
