@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using Gb28181Gateway.Cascade.Configuration;
+using Gb28181Gateway.Api;
+using Gb28181Gateway.Hosting;
 
 namespace Gb28181Gateway;
 
@@ -50,8 +52,7 @@ internal static class GatewayHostBuilder
             return new GatewayStartup(null, problems);
         }
 
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddGateway(options);
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
         builder.Logging.AddSimpleConsole(o =>
         {
@@ -64,6 +65,7 @@ internal static class GatewayHostBuilder
         var app = builder.Build();
         app.UseRouting();
         HttpEndpoints.Map(app);
+        app.MapGatewayApi();
         return new GatewayStartup(app, []);
     }
 

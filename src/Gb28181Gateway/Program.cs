@@ -16,7 +16,17 @@ internal static class Program
         }
 
         await using var app = startup.App!;
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (InvalidOperationException ex) when (ex.InnerException is not null)
+        {
+            // start-up failed after configuration was valid (e.g. a port in use); the reason is logged too
+            await Console.Error.WriteLineAsync($"start-up failed: {ex.Message}");
+            return 1;
+        }
+
         return 0;
     }
 }

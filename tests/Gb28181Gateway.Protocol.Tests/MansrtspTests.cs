@@ -29,6 +29,22 @@ public sealed class MansrtspTests
         Assert.Equal(original, written.Split("\r\n").Where(l => !l.StartsWith("Scale:", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [MemberData(nameof(Vectors.MansrtspNames), MemberType = typeof(Vectors))]
+    public void Vector_split_at_every_offset_and_byte_by_byte_reads_the_same(string name)
+    {
+        var bytes = Vectors.Sdp(name);
+        var response = name.Contains("response", StringComparison.Ordinal);
+        object Read(System.Buffers.ReadOnlySequence<byte> body) => response ? MansrtspResponse.Parse(body) : MansrtspRequest.Parse(body);
+        var expected = Read(new System.Buffers.ReadOnlySequence<byte>(bytes));
+        for (var at = 1; at < bytes.Length; at++)
+        {
+            Assert.Equal(expected, Read(Vectors.Split(bytes, at)));
+        }
+
+        Assert.Equal(expected, Read(Vectors.OneByteSegments(bytes)));
+    }
+
     [Fact]
     public void Seek_from_a_server()
     {

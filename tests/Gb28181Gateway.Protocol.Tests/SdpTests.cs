@@ -18,6 +18,20 @@ public sealed class SdpTests
         Assert.DoesNotContain("\n", Encoding.UTF8.GetString(written).Replace("\r\n", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Vectors.SdpNames), MemberType = typeof(Vectors))]
+    public void Vector_split_at_every_offset_and_byte_by_byte_reads_the_same(string name)
+    {
+        var bytes = Vectors.Sdp(name);
+        var expected = SdpSession.Parse(bytes);
+        for (var at = 1; at < bytes.Length; at++)
+        {
+            Assert.Equal(expected, SdpSession.Parse(Vectors.Split(bytes, at)));
+        }
+
+        Assert.Equal(expected, SdpSession.Parse(Vectors.OneByteSegments(bytes)));
+    }
+
     [Fact]
     public void Tcp_play_offer_with_the_vendor_streamprofile_alias()
     {

@@ -46,7 +46,7 @@ internal sealed class MqttConnection : IAsyncDisposable
 
     public bool SessionPresent { get; private set; }
 
-    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the last completed write.</summary>
+    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the last packet written (stamped as it goes to the transport).</summary>
     public long LastSent => Volatile.Read(ref _lastSent);
 
     /// <summary>Timestamp of the last bytes received.</summary>
@@ -177,14 +177,12 @@ internal sealed class MqttConnection : IAsyncDisposable
             }
 
             write(_writer, state);
-            var flush = await _writer.FlushAsync(_closed.Token);
-            if (flush.IsCanceled || flush.IsCompleted)
-            {
-                return false;
-            }
 
+            // Stamped before the flush: the answer to these bytes (a PUBACK, say) may be read before the flush's
+            // continuation runs, and keep alive must never see an answer newer than the packet it answers.
             Volatile.Write(ref _lastSent, _time.GetTimestamp());
-            return true;
+            var flush = await _writer.FlushAsync(_closed.Token);
+            return !flush.IsCanceled && !flush.IsCompleted;
         }
         catch (Exception ex)
         {

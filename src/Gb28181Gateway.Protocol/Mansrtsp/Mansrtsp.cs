@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Gb28181Gateway.Protocol.Internal;
@@ -56,6 +57,9 @@ public sealed record MansrtspRequest
 
     /// <summary>Reads an INFO body; throws <see cref="MansrtspFormatException"/> saying what is wrong.</summary>
     public static MansrtspRequest Parse(ReadOnlySpan<byte> body) => Parse(Encoding.UTF8.GetString(body));
+
+    /// <inheritdoc cref="Parse(ReadOnlySpan{byte})"/>
+    public static MansrtspRequest Parse(in ReadOnlySequence<byte> body) => Parse(Encoding.UTF8.GetString(body));
 
     /// <inheritdoc cref="Parse(ReadOnlySpan{byte})"/>
     public static MansrtspRequest Parse(string text)
@@ -168,6 +172,9 @@ public sealed record MansrtspResponse
     public static MansrtspResponse Ok(int cseq) => new() { CSeq = cseq };
 
     public static MansrtspResponse Parse(ReadOnlySpan<byte> body) => Parse(Encoding.UTF8.GetString(body));
+
+    /// <inheritdoc cref="Parse(ReadOnlySpan{byte})"/>
+    public static MansrtspResponse Parse(in ReadOnlySequence<byte> body) => Parse(Encoding.UTF8.GetString(body));
 
     /// <summary>Reads the answer; throws <see cref="MansrtspFormatException"/> saying what is wrong.</summary>
     public static MansrtspResponse Parse(string text)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using Gb28181Gateway.Protocol.Internal;
 using Gb28181Gateway.Protocol.Text;
@@ -88,6 +89,10 @@ public sealed record SdpSession
         var text = System.Text.Unicode.Utf8.IsValid(body) ? Encoding.UTF8.GetString(body) : GbEncodings.Gb18030.GetString(body);
         return SdpParser.Parse(text);
     }
+
+    /// <inheritdoc cref="Parse(ReadOnlySpan{byte})"/>
+    public static SdpSession Parse(in ReadOnlySequence<byte> body) =>
+        body.IsSingleSegment ? Parse(body.FirstSpan) : Parse(body.Length <= 1024 * 1024 ? body.ToArray() : throw new SdpFormatException($"the SDP body is {body.Length} bytes; SDP bodies are at most a few kilobytes"));
 
     /// <inheritdoc cref="Parse(ReadOnlySpan{byte})"/>
     public static SdpSession Parse(string text)
