@@ -23,6 +23,7 @@ public sealed class BridgeEndToEndTests
         UdpToTcpPassive,
         UdpToTcpActive,
         TcpActiveToUdp,
+        TcpPassiveToUdp,
     }
 
     [Theory]
@@ -30,14 +31,21 @@ public sealed class BridgeEndToEndTests
     [InlineData(Legs.UdpToTcpPassive)]
     [InlineData(Legs.UdpToTcpActive)]
     [InlineData(Legs.TcpActiveToUdp)]
+    [InlineData(Legs.TcpPassiveToUdp)]
     public async Task The_camera_stream_reaches_the_platform_unchanged_and_info_and_bye_reach_the_camera(Legs legs)
     {
-        await using var gateway = await BridgeHarness.StartAsync(o => o.Media.DeviceTransport = legs == Legs.TcpActiveToUdp ? "tcp-active" : "udp");
+        await using var gateway = await BridgeHarness.StartAsync(o => o.Media.DeviceTransport = legs switch
+        {
+            Legs.TcpActiveToUdp => "tcp-active",
+            Legs.TcpPassiveToUdp => "tcp-passive",
+            _ => "udp",
+        });
         var cameraPort = LoopbackPorts.Next();
         gateway.AddCamera(cameraPort);
-        using var cameraMedia = legs == Legs.TcpActiveToUdp ? new TcpListener(IPAddress.Loopback, 0) : null;
+        using var cameraMedia = legs is Legs.TcpActiveToUdp or Legs.TcpPassiveToUdp ? new TcpListener(IPAddress.Loopback, 0) : null;
         cameraMedia?.Start();
-        await using var camera = BridgeCamera.Start("camera-answers.xml", gateway.Directory, cameraPort, ((IPEndPoint?)cameraMedia?.LocalEndpoint)?.Port);
+        await using var camera = BridgeCamera.Start("camera-answers.xml", gateway.Directory, cameraPort, ((IPEndPoint?)cameraMedia?.LocalEndpoint)?.Port,
+            tcpSetup: legs == Legs.TcpPassiveToUdp ? "active" : "passive");
         await using var udpSink = legs is Legs.UdpToTcpPassive or Legs.UdpToTcpActive ? null : BridgeRtpSink.OpenUdp();
         using var platformListener = legs == Legs.UdpToTcpActive ? new TcpListener(IPAddress.Loopback, 0) : null;
         platformListener?.Start();
@@ -71,7 +79,12 @@ public sealed class BridgeEndToEndTests
         }
 
         var sink = tcpSink ?? udpSink!;
-        using var cameraConnection = cameraMedia is null ? null : await cameraMedia.AcceptSocketAsync();   // the gateway connects (a=setup:active)
+        using var cameraConnection = legs switch
+        {
+            Legs.TcpActiveToUdp => await cameraMedia!.AcceptSocketAsync(),   // the gateway connects (its offer: a=setup:active)
+            Legs.TcpPassiveToUdp => await ConnectAsCameraAsync(gateway),     // the camera connects (the gateway's offer: a=setup:passive)
+            _ => null,
+        };
         if (cameraConnection is not null)
         {
             await cameraConnection.SendAsync(BridgeCapture.Rfc4571Stream);   // kept open: closing it ends the stream
@@ -150,6 +163,15 @@ public sealed class BridgeEndToEndTests
 
         Assert.NotEmpty(received);
         Assert.Equal(expected, received);
+    }
+
+    private static async Task<Socket> ConnectAsCameraAsync(BridgeHarness gateway)
+    {
+        var deviceMedia = Assert.Single(gateway.Bridge.GetSessions()).DeviceMedia!;   // "tcp-passive 127.0.0.1:30002"
+        Assert.StartsWith("tcp-passive 127.0.0.1:", deviceMedia, StringComparison.Ordinal);
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPEndPoint.Parse(deviceMedia["tcp-passive ".Length..]));
+        return socket;
     }
 
     private static async Task<BridgeRtpSink> ConnectAsPlatformAsync(SdpMedia answered)

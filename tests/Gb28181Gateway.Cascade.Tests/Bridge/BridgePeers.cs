@@ -189,15 +189,16 @@ internal static class BridgeCamera
 {
     /// <summary>
     /// Starts sipp as a UAS on <paramref name="sipPort"/>. UDP media: answers RTP/AVP on its media port and plays
-    /// the capture; <paramref name="tcpListenerPort"/> set: answers TCP/RTP/AVP a=setup:passive on that port.
+    /// the capture; <paramref name="tcpListenerPort"/> set: answers TCP/RTP/AVP on that port with a=setup:<paramref name="tcpSetup"/>.
     /// </summary>
-    public static ExternalProcess Start(string scenario, DirectoryInfo directory, int sipPort, int? tcpListenerPort = null, bool stream = true, int calls = 1)
+    public static ExternalProcess Start(string scenario, DirectoryInfo directory, int sipPort, int? tcpListenerPort = null, bool stream = true, int calls = 1,
+        string tcpSetup = "passive")
     {
         var text = File.ReadAllText(RepositoryPaths.Path("tests", "sipp", "bridge", scenario));
         var udp = tcpListenerPort is null;
         text = text
             .Replace("[media_line]", udp ? "m=video [media_port] RTP/AVP 96" : $"m=video {tcpListenerPort} TCP/RTP/AVP 96", StringComparison.Ordinal)
-            .Replace("[setup_line]", udp ? string.Empty : "a=setup:passive\r\na=connection:new", StringComparison.Ordinal)
+            .Replace("[setup_line]", udp ? string.Empty : "a=setup:" + tcpSetup + "\r\na=connection:new", StringComparison.Ordinal)
             .Replace("[stream]", udp && stream ? $"<action><exec play_pcap_video=\"{BridgeCapture.PcapPath}\"/></action>" : string.Empty, StringComparison.Ordinal);
         var path = Path.Combine(directory.FullName, scenario);
         File.WriteAllText(path, text);
