@@ -48,11 +48,19 @@ internal sealed class BridgeTestDeviceClient : IDeviceClient
     /// <summary>When set, every request throws it.</summary>
     public DeviceRequestException? Failure { get; set; }
 
-    public Task<ManscdpResult?> SendControlAsync(string deviceId, DeviceControl control, CancellationToken cancellationToken = default)
+    /// <summary>When set, DeviceControl requests wait for it (a slow device).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public async Task<ManscdpResult?> SendControlAsync(string deviceId, DeviceControl control, CancellationToken cancellationToken = default)
     {
         ThrowIfFailing();
+        if (Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
         Controls.Enqueue((deviceId, control));
-        return Task.FromResult<ManscdpResult?>(null);
+        return null;
     }
 
     public Task<IReadOnlyList<CatalogItem>> QueryCatalogAsync(string deviceId, CancellationToken cancellationToken = default)
