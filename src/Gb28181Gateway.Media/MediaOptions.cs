@@ -42,6 +42,9 @@ public sealed class MediaOptions
     /// </summary>
     public int TcpBacklogBytes { get; set; } = 512 * 1024;
 
+    /// <summary>How UDP device legs wait for datagrams; see <see cref="Media.UdpReceiveMode"/>.</summary>
+    public UdpReceiveMode UdpReceive { get; set; } = UdpReceiveMode.Thread;
+
     /// <summary>Every problem with these options, each naming its key; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -80,6 +83,11 @@ public sealed class MediaOptions
         if (!Enum.IsDefined(SourceCheck))
         {
             errors.Add($"Media:SourceCheck {SourceCheck} is not one of Address, AddressAndPort, Latch, Off");
+        }
+
+        if (!Enum.IsDefined(UdpReceive))
+        {
+            errors.Add($"Media:UdpReceive {UdpReceive} is not one of Thread, Async");
         }
 
         if (ConnectTimeoutSeconds < 1)

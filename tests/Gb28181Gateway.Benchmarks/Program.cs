@@ -4,5 +4,17 @@ namespace Gb28181Gateway.Benchmarks;
 
 internal static class Program
 {
-    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    private static async Task<int> Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "relay-load":
+                return await Media.RelayLoad.RunAsync(args[1..]);
+            case "relay-serve":
+                return await Media.RelayServe.RunAsync(args[1..]);
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+                return 0;
+        }
+    }
 }

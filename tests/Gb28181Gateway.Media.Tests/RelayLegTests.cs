@@ -20,9 +20,18 @@ public sealed class RelayLegTests
     [InlineData(MediaTransport.TcpActive, MediaTransport.TcpActive)]
     [InlineData(MediaTransport.TcpPassive, MediaTransport.TcpActive)]
     [InlineData(MediaTransport.TcpActive, MediaTransport.TcpPassive)]
-    public async Task Capture_arrives_byte_for_byte_with_the_platform_ssrc(MediaTransport device, MediaTransport platform)
+    public Task Capture_arrives_byte_for_byte_with_the_platform_ssrc(MediaTransport device, MediaTransport platform) =>
+        CaptureArrivesByteForByteAsync(device, platform, UdpReceiveMode.Thread);
+
+    [Theory]
+    [InlineData(MediaTransport.Udp)]
+    [InlineData(MediaTransport.TcpPassive)]
+    public Task Udp_device_leg_in_async_receive_mode_relays_the_capture_byte_for_byte(MediaTransport platform) =>
+        CaptureArrivesByteForByteAsync(MediaTransport.Udp, platform, UdpReceiveMode.Async);
+
+    private static async Task CaptureArrivesByteForByteAsync(MediaTransport device, MediaTransport platform, UdpReceiveMode receiveMode)
     {
-        await using var harness = new RelayHarness();
+        await using var harness = new RelayHarness(configure: o => o.UdpReceive = receiveMode);
         await using var session = harness.Relay.CreateSession(device);
         var leg = session.AddPlatform(platform, PlatformSsrc);
         await using var sink = await Peers.OpenPlatformAsync(leg);

@@ -184,13 +184,14 @@ public sealed class RelayLifecycleTests
     [Fact]
     public void Invalid_options_are_refused_naming_the_key()
     {
-        var options = new MediaOptions { ListenAddress = "not-an-ip", PortMin = 31000, PortMax = 30000, ExternalAddress = "gw.example" };
+        var options = new MediaOptions { ListenAddress = "not-an-ip", PortMin = 31000, PortMax = 30000, ExternalAddress = "gw.example", UdpReceive = (UdpReceiveMode)7 };
 
         var errors = options.Validate();
 
         Assert.Contains(errors, e => e.StartsWith("Media:ListenAddress 'not-an-ip'", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Media:PortMax 30000 is below Media:PortMin 31000", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Media:ExternalAddress 'gw.example'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Media:UdpReceive 7", StringComparison.Ordinal));
         var ex = Assert.Throws<ArgumentException>(() => new RtpRelay(options, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
         Assert.Contains("Media:PortMax", ex.Message);
         Assert.Empty(new MediaOptions().Validate());

@@ -127,9 +127,20 @@ public sealed class RtpRelay : IAsyncDisposable
             throw;
         }
 
+        bool disposed;
         lock (StateGate)
         {
-            _sessions.Add(session.Id, session);
+            disposed = _disposed;
+            if (!disposed)
+            {
+                _sessions.Add(session.Id, session);
+            }
+        }
+
+        if (disposed)
+        {
+            _ = session.DisposeAsync().AsTask();
+            throw new ObjectDisposedException(nameof(RtpRelay), "the relay was disposed while the session was being created");
         }
 
         Logger.SessionCreated(session.Id, deviceTransport, lease.Port);
@@ -139,7 +150,11 @@ public sealed class RtpRelay : IAsyncDisposable
     /// <summary>Disposes every session (closing every leg and returning every port) and the meter.</summary>
     public async ValueTask DisposeAsync()
     {
-        Volatile.Write(ref _disposed, true);
+        lock (StateGate)
+        {
+            _disposed = true;
+        }
+
         foreach (var session in Sessions)
         {
             await session.DisposeAsync().ConfigureAwait(false);

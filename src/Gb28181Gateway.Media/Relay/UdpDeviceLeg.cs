@@ -6,8 +6,9 @@ using Gb28181Gateway.Media.Ports;
 namespace Gb28181Gateway.Media.Relay;
 
 /// <summary>
-/// Device leg over UDP: one receive loop on the leg's port, started when the leg is created (a device may send
-/// before its SDP answer reaches the B2BUA). Each datagram is received into the same pinned buffer, checked
+/// Device leg over UDP: one receive loop on the leg's port (<see cref="UdpReceiveMode"/>: a thread of its own or
+/// an async loop), started when the leg is created (a device may send before its SDP answer reaches the B2BUA).
+/// Each datagram is received into the same pinned buffer with a reused <see cref="SocketAddress"/>, checked
 /// against the expected source and handed to the session; nothing is allocated per packet.
 /// </summary>
 internal sealed class UdpDeviceLeg : DeviceLeg
@@ -19,6 +20,9 @@ internal sealed class UdpDeviceLeg : DeviceLeg
     internal const int MaxDatagram = 65507;
 
     private const int ReceiveBufferBytes = 1024 * 1024;
+
+    /// <summary>The receive thread runs a shallow loop; a small stack keeps hundreds of them cheap.</summary>
+    private const int ReceiveThreadStackBytes = 256 * 1024;
 
     private readonly SourceFilter _filter;
     private readonly byte[] _buffer;
@@ -34,7 +38,7 @@ internal sealed class UdpDeviceLeg : DeviceLeg
         _buffer = GC.AllocateUninitializedArray<byte>(Headroom + MaxDatagram + 1, pinned: true);
         // Room for an I-frame burst while the loop is not scheduled (the kernel caps it at net.core.rmem_max).
         lease.Socket.ReceiveBufferSize = ReceiveBufferBytes;
-        _receiveLoop = ReceiveLoopAsync();
+        _receiveLoop = Relay.Options.UdpReceive == UdpReceiveMode.Thread ? StartReceiveThread() : ReceiveLoopAsync();
     }
 
     public override bool IsConnected => Volatile.Read(ref _accepted) != 0;
@@ -60,6 +64,63 @@ internal sealed class UdpDeviceLeg : DeviceLeg
         Lease.Dispose();
     }
 
+    /// <summary>Runs <see cref="ReceiveLoop"/> on a thread of its own; the task completes when the thread ends.</summary>
+    private Task StartReceiveThread()
+    {
+        var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(
+            () =>
+            {
+                try
+                {
+                    ReceiveLoop();
+                }
+                finally
+                {
+                    completion.SetResult();
+                }
+            },
+            ReceiveThreadStackBytes)
+        {
+            IsBackground = true,
+            Name = $"rtp-in {LocalPort}",
+        };
+        thread.UnsafeStart();
+        return completion.Task;
+    }
+
+    /// <summary><see cref="UdpReceiveMode.Thread"/>: blocking receives; closing the socket ends the loop.</summary>
+    private void ReceiveLoop()
+    {
+        var socket = Lease.Socket;
+        var span = _buffer.AsSpan(Headroom);
+        var source = new SocketAddress(socket.AddressFamily);
+        while (true)
+        {
+            int received;
+            try
+            {
+                received = socket.ReceiveFrom(span, SocketFlags.None, source);
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                if (ContinueAfter(ex))
+                {
+                    continue;
+                }
+
+                return;
+            }
+
+            OnDatagram(received, source);
+        }
+    }
+
+    /// <summary><see cref="UdpReceiveMode.Async"/>: one receive pending at a time; closing the socket ends the loop.</summary>
     private async Task ReceiveLoopAsync()
     {
         await Task.Yield();   // never run the loop on the creating thread
@@ -77,50 +138,69 @@ internal sealed class UdpDeviceLeg : DeviceLeg
             {
                 return;
             }
-            catch (SocketException) when (Volatile.Read(ref _closed) != 0)
-            {
-                return;
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
-            {
-                continue;   // Windows reports an earlier ICMP port-unreachable here; nothing was received
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.MessageSize)
-            {
-                Session.DropDevicePacket(MediaDropReason.Malformed);   // above 65507 bytes: only IPv6 jumbograms
-                continue;
-            }
             catch (SocketException ex)
             {
-                Session.DeviceLegFailed(ex);
+                if (ContinueAfter(ex))
+                {
+                    continue;
+                }
+
                 return;
             }
 
-            if (!_filter.Accept(source))
-            {
-                Session.DropDevicePacket(MediaDropReason.UnexpectedSource);
-                if (!_loggedUnexpectedSource)
-                {
-                    _loggedUnexpectedSource = true;
-                    Relay.Logger.UnexpectedSource(Session.Id, LocalPort, new IPEndPoint(source.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0).Create(source), RemoteEndPoint);
-                }
+            OnDatagram(received, source);
+        }
+    }
 
-                continue;
+    /// <summary>Whether the loop goes on after a receive error (false: the leg was closed or the socket failed).</summary>
+    private bool ContinueAfter(SocketException ex)
+    {
+        if (Volatile.Read(ref _closed) != 0)
+        {
+            return false;
+        }
+
+        switch (ex.SocketErrorCode)
+        {
+            case SocketError.ConnectionReset:
+                return true;   // Windows reports an earlier ICMP port-unreachable here; nothing was received
+            case SocketError.MessageSize:
+                Session.DropDevicePacket(MediaDropReason.Malformed);   // above 65507 bytes: only IPv6 jumbograms
+                return true;
+            default:
+                Session.DeviceLegFailed(ex);
+                return false;
+        }
+    }
+
+    /// <summary>The per-datagram path: source check, then the session forwards it.</summary>
+    private void OnDatagram(int received, SocketAddress source)
+    {
+        if (!_filter.Accept(source))
+        {
+            Session.DropDevicePacket(MediaDropReason.UnexpectedSource);
+            if (!_loggedUnexpectedSource)
+            {
+                _loggedUnexpectedSource = true;
+                var any = source.Family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+                Relay.Logger.UnexpectedSource(Session.Id, LocalPort, new IPEndPoint(any, 0).Create(source), RemoteEndPoint);
             }
 
-            if (_accepted == 0)
-            {
-                Volatile.Write(ref _accepted, 1);
-            }
+            return;
+        }
 
-            try
-            {
-                Session.ForwardFromDevice(_buffer, Headroom, received);
-            }
-            catch (Exception ex)
-            {
-                Relay.Logger.ForwardFailed(Session.Id, ex);   // a bug, not the packet's fault: keep the stream going
-            }
+        if (_accepted == 0)
+        {
+            Volatile.Write(ref _accepted, 1);
+        }
+
+        try
+        {
+            Session.ForwardFromDevice(_buffer, Headroom, received);
+        }
+        catch (Exception ex)
+        {
+            Relay.Logger.ForwardFailed(Session.Id, ex);   // a bug, not the packet's fault: keep the stream going
         }
     }
 }
