@@ -48,7 +48,7 @@ internal sealed class MqttBridgeService : IHostedService, IAsyncDisposable
         _encoder = new MqttEventEncoder(topics);
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<MqttBridgeService>();
-        _handler = new MqttControlHandler(services, _logger);
+        _handler = new MqttControlHandler(services, _logger, timeProvider);
         _timeProvider = timeProvider;
         _eventCapacity = eventCapacity;
         _maxConcurrentRequests = maxConcurrentRequests;
@@ -213,15 +213,25 @@ internal sealed class MqttBridgeService : IHostedService, IAsyncDisposable
             return;
         }
 
-        await foreach (var message in client.Messages.ReadAllAsync(stopping))
+        try
         {
-            if (!string.Equals(message.Topic, _topics.ControlRequest, StringComparison.Ordinal))
+            await foreach (var message in client.Messages.ReadAllAsync(stopping))
             {
-                continue;
-            }
+                if (!string.Equals(message.Topic, _topics.ControlRequest, StringComparison.Ordinal))
+                {
+                    continue;
+                }
 
-            await _requestSlots.WaitAsync(stopping);
-            _ = ServeAsync(client, message, stopping);
+                await _requestSlots.WaitAsync(stopping);
+                _ = ServeAsync(client, message, stopping);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            MqttBridgeLog.ControlLoopFailed(_logger, ex);
         }
     }
 

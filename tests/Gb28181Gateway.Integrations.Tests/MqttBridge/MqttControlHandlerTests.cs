@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Gb28181Gateway.Integrations.MqttBridge;
 using Gb28181Gateway.Protocol.Manscdp;
+using Gb28181Gateway.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gb28181Gateway.Integrations.Tests.MqttBridge;
@@ -146,5 +147,24 @@ public sealed class MqttControlHandlerTests
         Assert.Equal("Registered", platforms[0].GetProperty("state").GetString());
         Assert.Equal(2, platforms[0].GetProperty("sharedChannelCount").GetInt32());
         Assert.Empty((await CallAsync("sessions.list", "null")).GetProperty("result").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_request_that_outlives_its_deadline_is_answered_with_a_timeout_and_the_device_call_is_cancelled()
+    {
+        var time = new ManualTimeProvider();
+        var handler = new MqttControlHandler(new MqttControlServices(_devices, _client, null, null, null), NullLogger.Instance, time, TimeSpan.FromSeconds(60));
+        _client.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var pending = handler.HandleAsync(Encoding.UTF8.GetBytes($$$"""{"id":"slow","method":"ptz.control","params":{"deviceId":"{{{Camera}}}","channelId":"{{{Channel}}}","command":"up"}}"""), ResponseTopic, CancellationToken.None);
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.False(pending.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        var (_, payload) = await pending.WaitAsync(TimeSpan.FromSeconds(10));
+        using var document = JsonDocument.Parse(payload);
+        Assert.Equal(MqttControlError.DeviceTimeout, document.RootElement.ErrorCode());
+        Assert.Equal("ptz.control did not complete within 60 s", document.RootElement.ErrorMessage());
+        Assert.Empty(_client.Controls);
     }
 }
