@@ -11,6 +11,7 @@ command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v mosquitto >/dev/null 2>&1 || need+=(mosquitto)
 command -v mosquitto_sub >/dev/null 2>&1 || need+=(mosquitto-clients)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+python3 -c 'import yaml' >/dev/null 2>&1 || need+=(python3-yaml)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test.sh: installing ${need[*]}"
   sudo=""
@@ -25,3 +26,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 dotnet test Gb28181Gateway.sln -c Release "$@"
+
+# deployment files: compose/YAML, Prometheus config and alert rules (promtool + a throwaway prometheus),
+# dashboard queries against the metrics contract, systemd unit, sysctl keys, Dockerfile paths
+python3 deploy/check/check-deploy.py

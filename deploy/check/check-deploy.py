@@ -113,7 +113,7 @@ RUNTIME = {
     "process_max_fds": set(), "process_virtual_memory_bytes": set(), "process_start_time_seconds": set(),
     "dotnet_gc_collections_total": {"gc_heap_generation"}, "dotnet_gc_heap_total_allocated_bytes_total": set(),
     "dotnet_gc_last_collection_heap_size_bytes": {"gc_heap_generation"},
-    "dotnet_thread_pool_thread_count": set(), "dotnet_thread_pool_queue_length": set(),
+    "dotnet_thread_pool_threads": set(), "dotnet_thread_pool_queue_length": set(),
     "dotnet_process_cpu_time_seconds_total": {"cpu_mode"}, "dotnet_process_memory_working_set_bytes": set(),
 }
 

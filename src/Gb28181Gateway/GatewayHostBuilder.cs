@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gb28181Gateway.Cascade.Configuration;
+using Gb28181Gateway.Api;
 using Gb28181Gateway.Hosting;
 
 namespace Gb28181Gateway;
@@ -64,6 +65,7 @@ internal static class GatewayHostBuilder
         var app = builder.Build();
         app.UseRouting();
         HttpEndpoints.Map(app);
+        app.MapGatewayApi();
         return new GatewayStartup(app, []);
     }
 

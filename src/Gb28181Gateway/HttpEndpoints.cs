@@ -7,6 +7,8 @@ internal static class HttpEndpoints
 {
     public static void Map(WebApplication app)
     {
+        // Created now, not at the first scrape: a MeterListener only sees measurements made after it starts.
+        _ = app.Services.GetRequiredService<PrometheusMetricsCollector>();
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/metrics", async (HttpContext context, PrometheusMetricsCollector metrics) =>
         {

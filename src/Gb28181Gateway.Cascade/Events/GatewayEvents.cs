@@ -47,3 +47,6 @@ public sealed record SessionStartedEvent(SessionRecord Session) : GatewayEvent;
 
 /// <summary>A media session ended; <see cref="Reason"/> says who or what ended it.</summary>
 public sealed record SessionStoppedEvent(string SessionId, ChannelRef Channel, string Reason) : GatewayEvent;
+
+/// <summary>A MediaStatus notification from a device (NotifyType 121: the played-back file ended); <see cref="CallId"/> is its INVITE dialog's Call-ID.</summary>
+public sealed record MediaStatusEvent(string DeviceId, MediaStatusNotify Notify, string CallId) : GatewayEvent;

@@ -31,8 +31,31 @@ internal static class PrometheusNaming
             name = name + "_" + suffix;
         }
 
-        return monotonic ? name + TotalSuffix : name;
+        if (monotonic)
+        {
+            return name + TotalSuffix;
+        }
+
+        return kind == MetricKind.Histogram ? name : RenameCountGauge(name);
     }
+
+    private const string CountSuffix = "_count";
+
+    /// <summary>
+    /// Prometheus reserves <c>_count</c> for the series of a histogram or summary (promtool's lint rejects it on
+    /// anything else, and a gauge <c>x_count</c> would collide with a histogram <c>x</c>). The runtime names four
+    /// current levels that way (<c>dotnet.timer.count</c>, ...); they get plain plural names, any other gauge ending
+    /// in <c>_count</c> gets <c>_number</c> instead.
+    /// </summary>
+    private static string RenameCountGauge(string name) => name switch
+    {
+        "dotnet_assembly_count" => "dotnet_assemblies",
+        "dotnet_process_cpu_count" => "dotnet_process_cpus",
+        "dotnet_thread_pool_thread_count" => "dotnet_thread_pool_threads",
+        "dotnet_timer_count" => "dotnet_timers",
+        _ when name.Length > CountSuffix.Length && name.EndsWith(CountSuffix, StringComparison.Ordinal) => name[..^CountSuffix.Length] + "_number",
+        _ => name,
+    };
 
     /// <summary>
     /// <c>[a-zA-Z_][a-zA-Z0-9_]*</c>: every run of other characters (including <c>:</c>, reserved for recording

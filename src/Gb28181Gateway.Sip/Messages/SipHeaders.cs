@@ -235,6 +235,41 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>
         return true;
     }
 
+    internal delegate bool ParameterReader(ReadOnlySpan<byte> text, ReadOnlySpan<byte> name, out string? value);
+
+    /// <summary>
+    /// One parameter of the first list element of the first header of <paramref name="kind"/> (a Via branch, a
+    /// From tag) without building the typed value, unless it is already built. Returns false when the header is
+    /// absent; throws <see cref="SipMessageException"/> when it does not parse, as <see cref="TryGetFirst"/> does.
+    /// </summary>
+    internal bool TryGetFirstParameter(SipHeaderKind kind, ParameterReader reader, string name, ReadOnlySpan<byte> nameBytes, out string? value)
+    {
+        var i = IndexOf(kind);
+        if (i < 0)
+        {
+            value = null;
+            return false;
+        }
+
+        ref var e = ref _entries[i];
+        switch (e.Value)
+        {
+            case SipVia via:
+                value = via.Parameters[name];
+                return true;
+            case SipNameAddress address:
+                value = address.Parameters[name];
+                return true;
+        }
+
+        if (!reader(FirstElement(i), nameBytes, out value))
+        {
+            throw new SipMessageException($"malformed {e.Name} header");
+        }
+
+        return true;
+    }
+
     /// <summary>As <see cref="TryGetFirst"/>, but false (instead of an exception) when the header does not parse.</summary>
     internal bool TryParseFirst<T>(SipHeaderKind kind, SpanParser<T> parser, [NotNullWhen(true)] out T? value)
         where T : class

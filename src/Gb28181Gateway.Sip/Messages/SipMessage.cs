@@ -43,6 +43,23 @@ public abstract class SipMessage
         get => Headers.TryGetFirst<SipVia>(SipHeaderKind.Via, SipVia.TryParse, out var via) ? via : null;
     }
 
+    /// <summary>
+    /// The top Via's branch (as <c>TopVia?.Branch</c>) without building the Via: what a transaction layer
+    /// reads from every message. Throws <see cref="SipMessageException"/> when the top Via is malformed.
+    /// </summary>
+    public string? TopViaBranch =>
+        Headers.TryGetFirstParameter(SipHeaderKind.Via, SipVia.TryGetParameter, "branch", "branch"u8, out var branch) ? branch : null;
+
+    /// <summary>The From tag (as <c>From.Tag</c>) without building the address; throws <see cref="SipMessageException"/> as <see cref="From"/> does.</summary>
+    public string? FromTag => Headers.TryGetFirstParameter(SipHeaderKind.From, SipNameAddress.TryGetParameter, "tag", "tag"u8, out var tag)
+        ? tag
+        : throw new SipMessageException("missing From header");
+
+    /// <summary>The To tag (as <c>To.Tag</c>) without building the address; throws <see cref="SipMessageException"/> as <see cref="To"/> does.</summary>
+    public string? ToTag => Headers.TryGetFirstParameter(SipHeaderKind.To, SipNameAddress.TryGetParameter, "tag", "tag"u8, out var tag)
+        ? tag
+        : throw new SipMessageException("missing To header");
+
     /// <summary>Every Via, top first (list headers split).</summary>
     public IReadOnlyList<SipVia> Vias => Headers.GetAllTyped<SipVia>(SipHeaderKind.Via, SipVia.TryParse);
 

@@ -27,6 +27,7 @@ public sealed record SipNameAddress
     /// <summary><c>Contact: *</c>, used to remove all bindings.</summary>
     public static SipNameAddress Wildcard { get; } = new();
 
+    /// <summary>The display name, unquoted and unescaped; null when absent or empty (<c>""</c>).</summary>
     public string? DisplayName { get; init; }
 
     public SipUri Uri { get; init; }
@@ -52,6 +53,36 @@ public sealed record SipNameAddress
 
     /// <summary>Checks the syntax without allocating.</summary>
     internal static bool IsValid(ReadOnlySpan<byte> text) => TryParse(text, materialize: false, out _);
+
+    /// <summary>
+    /// A header parameter (e.g. the tag) of a name-addr or addr-spec without building it: false when
+    /// <paramref name="text"/> does not parse, as <see cref="TryParse(ReadOnlySpan{byte}, out SipNameAddress?)"/>.
+    /// </summary>
+    internal static bool TryGetParameter(ReadOnlySpan<byte> text, ReadOnlySpan<byte> name, out string? value)
+    {
+        value = null;
+        if (!IsValid(text))
+        {
+            return false;
+        }
+
+        text = SipSyntax.TrimLws(text);
+        var lt = FindOpeningAngle(text);
+        ReadOnlySpan<byte> paramText;
+        if (lt >= 0)
+        {
+            paramText = text[(lt + 1)..];
+            paramText = paramText[(paramText.IndexOf((byte)'>') + 1)..];
+        }
+        else
+        {
+            var semi = text.IndexOf((byte)';');
+            paramText = semi < 0 ? [] : text[semi..];
+        }
+
+        value = SipParameters.Find(paramText, name);
+        return true;
+    }
 
     private static bool TryParse(ReadOnlySpan<byte> text, bool materialize, out SipNameAddress? value)
     {
@@ -85,7 +116,8 @@ public sealed record SipNameAddress
                         return false;
                     }
 
-                    displayName = materialize ? SipSyntax.Unquote(Encoding.UTF8.GetString(display)) : null;
+                    // an empty quoted name ("") is no name: it is not written back either
+                    displayName = materialize && display.Length > 2 ? SipSyntax.Unquote(Encoding.UTF8.GetString(display)) : null;
                 }
                 else
                 {

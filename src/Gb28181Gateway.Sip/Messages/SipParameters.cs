@@ -131,6 +131,38 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>, IEquatable<SipP
     /// <summary>Checks the syntax of a parameter list without allocating.</summary>
     internal static bool IsValid(ReadOnlySpan<byte> text, bool allowQuoted) => TryParse(text, allowQuoted, materialize: false, out _);
 
+    /// <summary>
+    /// The value of the first parameter called <paramref name="name"/> (ASCII, any case) in an already validated
+    /// parameter list, as <see cref="this[string]"/> would give it, without building the list.
+    /// </summary>
+    internal static string? Find(ReadOnlySpan<byte> text, ReadOnlySpan<byte> name)
+    {
+        text = SipSyntax.TrimLws(text);
+        if (text.IsEmpty || text[0] != (byte)';')
+        {
+            return null;
+        }
+
+        var rest = text[1..];
+        while (true)
+        {
+            var end = SipSyntax.IndexOfUnquoted(rest, (byte)';');
+            var part = end < 0 ? rest : rest[..end];
+            var eq = part.IndexOf((byte)'=');
+            if (SipSyntax.EqualsIgnoreCase(SipSyntax.TrimLws(eq < 0 ? part : part[..eq]), name))
+            {
+                return eq < 0 ? null : Encoding.UTF8.GetString(SipSyntax.TrimLws(part[(eq + 1)..]));
+            }
+
+            if (end < 0)
+            {
+                return null;
+            }
+
+            rest = rest[(end + 1)..];
+        }
+    }
+
     private static bool TryParse(ReadOnlySpan<byte> text, bool allowQuoted, bool materialize, out SipParameters parameters)
     {
         parameters = Empty;

@@ -58,6 +58,21 @@ public sealed record SipVia
     /// <summary>Checks the syntax without allocating (except for the rare "host : port" form).</summary>
     internal static bool IsValid(ReadOnlySpan<byte> text) => TryParse(text, materialize: false, out _);
 
+    /// <summary>A Via parameter (e.g. the branch) without building the Via: false when <paramref name="text"/> does not parse.</summary>
+    internal static bool TryGetParameter(ReadOnlySpan<byte> text, ReadOnlySpan<byte> name, out string? value)
+    {
+        value = null;
+        if (!IsValid(text))
+        {
+            return false;
+        }
+
+        // sent-protocol and sent-by contain no ';': the parameters start at the first one
+        var semi = text.IndexOf((byte)';');
+        value = semi < 0 ? null : SipParameters.Find(text[semi..], name);
+        return true;
+    }
+
     private static bool TryParse(ReadOnlySpan<byte> text, bool materialize, out SipVia? via)
     {
         via = null;

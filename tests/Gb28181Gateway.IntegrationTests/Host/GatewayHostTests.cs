@@ -81,4 +81,23 @@ public sealed class GatewayHostTests
         listener.Start();
         listener.Stop();
     }
+
+    [Fact]
+    public async Task The_metrics_endpoint_passes_promtool_after_sip_traffic()
+    {
+        await using var host = await GatewayHost.StartAsync();
+        using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var local = ((IPEndPoint)udp.Client.LocalEndPoint!).Port;
+        await udp.SendAsync(Encoding.ASCII.GetBytes(Options("UDP", local, "promtool")), new IPEndPoint(IPAddress.Loopback, host.SipPort));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await udp.ReceiveAsync(timeout.Token);
+        using var http = new HttpClient { BaseAddress = host.HttpBase };
+
+        var exposition = await http.GetByteArrayAsync("/metrics");
+        var (exitCode, output) = await Promtool.CheckMetricsAsync(exposition);
+
+        Assert.True(exitCode == 0, $"promtool exit {exitCode}: {output}");
+        var text = Encoding.UTF8.GetString(exposition);
+        Assert.Contains("gb28181_sip_messages_total{direction=\"in\",method=\"OPTIONS\",status=\"\"}", text);
+    }
 }

@@ -135,7 +135,7 @@ public sealed class CollectorFaultTests
     }
 
     [Fact]
-    public void Instrument_named_after_a_histogram_series_is_not_exported()
+    public void Gauge_named_after_a_histogram_series_is_renamed_and_does_not_collide()
     {
         using var scope = new MetricsScope();
         scope.Meter.CreateHistogram<double>("gb28181_setup_seconds", description: "d").Record(0.2);
@@ -145,6 +145,7 @@ public sealed class CollectorFaultTests
 
         Assert.Equal(1, MetricsScope.Sample(text, "gb28181_setup_seconds_count"));
         Assert.DoesNotContain("# TYPE gb28181_setup_seconds_count", text, StringComparison.Ordinal);
+        Assert.Equal(42, MetricsScope.Sample(text, "gb28181_setup_seconds_number"));
     }
 
     [Fact]

@@ -122,7 +122,7 @@ internal sealed class RawUdpPeer : IDisposable
     {
         var buffer = new byte[65536];
         var result = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0)).WaitAsync(TransportHarness.Deadline);
-        var parsed = Parsing.SipMessageParser.Parse(buffer.AsMemory(0, result.ReceivedBytes).ToArray());
+        var parsed = global::Gb28181Gateway.Sip.Parsing.SipMessageParser.Parse(buffer.AsMemory(0, result.ReceivedBytes).ToArray());
         Assert.True(parsed.Success, parsed.Error);
         return parsed.Message!;
     }
@@ -230,7 +230,7 @@ internal sealed class RawTcpPeer : IDisposable
             return false;
         }
 
-        var parsed = Parsing.SipMessageParser.Parse(bytes.AsMemory(0, total).ToArray());
+        var parsed = global::Gb28181Gateway.Sip.Parsing.SipMessageParser.Parse(bytes.AsMemory(0, total).ToArray());
         Assert.True(parsed.Success, parsed.Error);
         _pending.RemoveRange(0, total);
         message = parsed.Message!;

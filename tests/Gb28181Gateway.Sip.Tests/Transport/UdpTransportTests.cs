@@ -135,7 +135,7 @@ public sealed class UdpTransportTests
     {
         await using var stack = TransportHarness.Start();
         using var platform = new RawUdpPeer();
-        var request = stack.UserAgent.CreateRequest(SipMethod.Message, Messages.SipUri.Parse("sip:34020000002000000001@3402000000"),
+        var request = stack.UserAgent.CreateRequest(SipMethod.Message, global::Gb28181Gateway.Sip.Messages.SipUri.Parse("sip:34020000002000000001@3402000000"),
             SipNameAddress.Parse("<sip:34020000001320000001@3402000000>"), SipNameAddress.Parse("<sip:34020000002000000001@3402000000>"), platform.EndPoint);
 
         var pending = stack.UserAgent.SendRequestAsync(request, platform.EndPoint);

@@ -1,10 +1,10 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace Gb28181Gateway.Integrations.Tests.Metrics;
+namespace Gb28181Gateway.Testing;
 
 /// <summary>Runs the real <c>promtool check metrics</c> with an exposition on its stdin.</summary>
-internal static class Promtool
+public static class Promtool
 {
     public static async Task<(int ExitCode, string Output)> CheckMetricsAsync(byte[] exposition)
     {

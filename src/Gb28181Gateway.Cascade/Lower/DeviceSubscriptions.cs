@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Gb28181Gateway.Cascade.Configuration;
+using Gb28181Gateway.Cascade.Signalling;
+using Gb28181Gateway.Protocol.Manscdp;
+using Gb28181Gateway.Sip.Dialogs;
+using Gb28181Gateway.Sip.Messages;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Gb28181Gateway.Cascade.Lower;
+
+/// <summary>
+/// SUBSCRIBEs to devices (Catalog, Alarm, MobilePosition): sent once, refreshed in the dialog at 4/5 of the
+/// granted expiry, ended when the device goes offline or re-registers, and dropped (not retried) when the
+/// device refuses the SUBSCRIBE or a refresh: a device that does not do subscriptions is simply not subscribed.
+/// </summary>
+internal sealed class DeviceSubscriptions : IDisposable
+{
+    private readonly SipOptions _options;
+    private readonly GatewaySipEndpoints _endpoints;
+    private readonly ManscdpCorrelator _correlator;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<(string DeviceId, string Package), Subscription> _active = new();
+
+    public DeviceSubscriptions(IOptions<GatewayOptions> options, GatewaySipEndpoints endpoints, ManscdpCorrelator correlator, TimeProvider time,
+        ILogger<DeviceSubscriptions> logger)
+    {
+        _options = options.Value.Sip;
+        _endpoints = endpoints;
+        _correlator = correlator;
+        _time = time;
+        _logger = logger;
+    }
+
+    public bool IsSubscribed(string deviceId, string package) => _active.ContainsKey((deviceId, package));
+
+    /// <summary>Subscribes; throws <see cref="DeviceRequestException"/> (Rejected/Timeout) when the device refuses.</summary>
+    public async Task SubscribeAsync(DeviceEntry entry, string package, ManscdpMessage body, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var seconds = (int)Math.Clamp(duration.TotalSeconds, 1, int.MaxValue);
+        var agent = _endpoints.Lower;
+        var request = agent.CreateRequest(SipMethod.Subscribe, DeviceClient.RequestUri(entry),
+            new SipNameAddress(SipUri.Create(_options.DeviceId, _options.Domain)), new SipNameAddress(SipUri.Create(entry.DeviceId, _options.Domain)), entry.EndPoint);
+        request.Headers.Add(SipHeaderKind.Event, package + ";id=" + body.Sn.ToString(CultureInfo.InvariantCulture));
+        request.Expires = seconds;
+        request.ContentType = ManscdpCodec.ContentType;
+        request.Body = ManscdpCodec.Encode(body, entry.Charset);
+        var result = await agent.SubscribeAsync(request, entry.EndPoint, null, cancellationToken);
+        if (result.Dialog is not { } dialog)
+        {
+            LowerLog.SubscribeRefused(_logger, entry.DeviceId, package, result.StatusCode);
+            var error = result.StatusCode == SipStatus.RequestTimeout ? DeviceRequestError.Timeout : DeviceRequestError.Rejected;
+            throw new DeviceRequestException(entry.DeviceId, error, $"device {entry.DeviceId} answered the {package} SUBSCRIBE with {result.StatusCode} {result.Response.ReasonPhrase}", result.StatusCode);
+        }
+
+        var granted = result.Response.Expires is > 0 and var g ? g : seconds;
+        var subscription = new Subscription(this, entry, package, body, seconds, dialog, entry.Generation);
+        if (_active.TryRemove((entry.DeviceId, package), out var previous))
+        {
+            previous.Stop();
+        }
+
+        _active[(entry.DeviceId, package)] = subscription;
+        subscription.Schedule(granted);
+        LowerLog.Subscribed(_logger, entry.DeviceId, package, granted);
+    }
+
+    /// <summary>Ends every subscription of the device (it went offline or registered again).</summary>
+    public void StopAll(string deviceId)
+    {
+        foreach (var key in _active.Keys)
+        {
+            if (key.DeviceId == deviceId && _active.TryRemove(key, out var subscription))
+            {
+                subscription.Stop();
+            }
+        }
+    }
+
+    /// <summary>A NOTIFY said the subscription is terminated.</summary>
+    public void Terminated(SipDialog dialog)
+    {
+        foreach (var (key, subscription) in _active)
+        {
+            if (ReferenceEquals(subscription.Dialog, dialog) && _active.TryRemove(key, out _))
+            {
+                subscription.Stop();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var key in _active.Keys)
+        {
+            if (_active.TryRemove(key, out var subscription))
+            {
+                subscription.Stop();
+            }
+        }
+    }
+
+    private async Task RefreshAsync(Subscription subscription)
+    {
+        var entry = subscription.Entry;
+        if (entry.Generation != subscription.Generation || !entry.Record.Online || subscription.Dialog.State == SipDialogState.Terminated)
+        {
+            Drop(subscription, 0);
+            return;
+        }
+
+        var request = subscription.Dialog.CreateRequest(SipMethod.Subscribe);
+        var body = subscription.Body switch
+        {
+            CatalogQuery q => q with { Sn = _correlator.NextSn() },
+            AlarmQuery q => q with { Sn = _correlator.NextSn() },
+            MobilePositionQuery q => q with { Sn = _correlator.NextSn() },
+            var other => other,
+        };
+        request.Headers.Add(SipHeaderKind.Event, subscription.Package + ";id=" + body.Sn.ToString(CultureInfo.InvariantCulture));
+        request.Expires = subscription.Seconds;
+        request.ContentType = ManscdpCodec.ContentType;
+        request.Body = ManscdpCodec.Encode(body, entry.Charset);
+        var response = await subscription.Dialog.SendRequestAsync(request);
+        if (!response.IsSuccess)
+        {
+            Drop(subscription, response.StatusCode);
+            return;
+        }
+
+        subscription.Schedule(response.Expires is > 0 and var g ? g : subscription.Seconds);
+    }
+
+    private void Drop(Subscription subscription, int status)
+    {
+        if (_active.TryGetValue((subscription.Entry.DeviceId, subscription.Package), out var current) && ReferenceEquals(current, subscription))
+        {
+            _active.TryRemove((subscription.Entry.DeviceId, subscription.Package), out _);
+        }
+
+        if (status != 0)
+        {
+            LowerLog.SubscribeRefused(_logger, subscription.Entry.DeviceId, subscription.Package, status);
+        }
+
+        subscription.Stop();
+    }
+
+    private sealed class Subscription
+    {
+        private readonly DeviceSubscriptions _owner;
+        private ITimer? _timer;
+
+        public Subscription(DeviceSubscriptions owner, DeviceEntry entry, string package, ManscdpMessage body, int seconds, SipDialog dialog, int generation)
+        {
+            _owner = owner;
+            Entry = entry;
+            Package = package;
+            Body = body;
+            Seconds = seconds;
+            Dialog = dialog;
+            Generation = generation;
+        }
+
+        public DeviceEntry Entry { get; }
+
+        public string Package { get; }
+
+        public ManscdpMessage Body { get; }
+
+        public int Seconds { get; }
+
+        public SipDialog Dialog { get; }
+
+        public int Generation { get; }
+
+        /// <summary>Refresh at 4/5 of the granted expiry (at least 1 s before it).</summary>
+        public void Schedule(int grantedSeconds)
+        {
+            var due = TimeSpan.FromSeconds(Math.Max(1, Math.Min(grantedSeconds * 4 / 5, grantedSeconds - 1)));
+            _timer?.Dispose();
+            _timer = _owner._time.CreateTimer(static s => ((Subscription)s!).Fire(), this, due, Timeout.InfiniteTimeSpan);
+        }
+
+        public void Stop()
+        {
+            _timer?.Dispose();
+            Dialog.Terminate();
+        }
+
+        private void Fire() => _ = FireAsync();
+
+        private async Task FireAsync()
+        {
+            try
+            {
+                await _owner.RefreshAsync(this);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or SipMessageException)
+            {
+                _owner.Drop(this, 0);
+                LowerLog.BackgroundFailed(_owner._logger, Entry.DeviceId, ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using Gb28181Gateway.Cascade.Signalling;
+using Gb28181Gateway.Protocol;
+using Gb28181Gateway.Protocol.Manscdp;
+using Gb28181Gateway.Sip.Dialogs;
+using Gb28181Gateway.Sip.Messages;
+
+namespace Gb28181Gateway.Cascade.Upper;
+
+/// <summary>
+/// SUBSCRIBE from platforms (Catalog, Alarm, MobilePosition): accepted with 200 carrying a MANSCDP Result,
+/// tracked until expiry; an in-dialog SUBSCRIBE refreshes, <c>Expires: 0</c> ends it with a final NOTIFY.
+/// A catalog subscription gets an immediate NOTIFY (RFC 6665 §4.2.1.2) with an empty list.
+/// </summary>
+internal sealed partial class UpperDomain
+{
+    private const int DefaultSubscriptionSeconds = 3600;
+
+    private async Task OnSubscribeAsync(GatewayRequest request)
+    {
+        var sip = request.Sip;
+        if (request.Platform is null || !_platforms.TryGetValue(request.Platform, out var platform))
+        {
+            await sip.RespondAsync(SipStatus.NotFound);
+            return;
+        }
+
+        int expires;
+        try
+        {
+            expires = Math.Clamp(sip.Request.Expires ?? DefaultSubscriptionSeconds, 0, 86_400);
+        }
+        catch (SipMessageException)
+        {
+            await sip.RespondAsync(SipStatus.BadRequest, "Bad Expires");
+            return;
+        }
+
+        var eventHeader = sip.Request.Headers.GetFirst(SipHeaderKind.Event) ?? "Catalog";
+        if (sip.Dialog is { } existingDialog && sip.Request.To.Tag is not null)
+        {
+            await RefreshSubscriptionAsync(platform, sip, existingDialog, expires);
+            return;
+        }
+
+        ManscdpMessage? body = null;
+        try
+        {
+            body = sip.Request.Body.IsEmpty ? null : ManscdpCodec.Parse(sip.Request.Body.Span);
+        }
+        catch (ManscdpFormatException ex)
+        {
+            UpperLog.BadBody(_logger, platform.Name, ex.Message);
+        }
+
+        PlatformSubscriptionKind kind;
+        switch (body)
+        {
+            case CatalogQuery:
+                kind = PlatformSubscriptionKind.Catalog;
+                break;
+            case AlarmQuery:
+                kind = PlatformSubscriptionKind.Alarm;
+                break;
+            case MobilePositionQuery:
+                kind = PlatformSubscriptionKind.MobilePosition;
+                break;
+            default:
+                if (!TryKindFromEvent(eventHeader, out kind))
+                {
+                    await sip.RespondAsync(SipStatus.BadEvent);
+                    return;
+                }
+
+                break;
+        }
+
+        var sn = body?.Sn ?? 0;
+        var response = sip.CreateResponse(SipStatus.Ok);
+        response.Expires = expires;
+        response.Headers.Set(SipHeaderKind.ContentType, ManscdpCodec.ContentType);
+        response.Body = ManscdpCodec.Encode(ManscdpResult.Ok(CmdTypeOf(kind), sn, platform.Options.DeviceId), platform.Charset);
+        await sip.RespondAsync(response);
+        UpperLog.Subscription(_logger, platform.Name, kind, expires == 0 ? "fetched" : "accepted", expires);
+        if (sip.Dialog is not { } dialog)
+        {
+            return;
+        }
+
+        var subscription = new PlatformSubscription(kind, dialog, eventHeader, _time.GetUtcNow().AddSeconds(expires), sn);
+        if (expires == 0)
+        {
+            Track(ct => EndSubscriptionAsync(platform, subscription, ct));
+            return;
+        }
+
+        platform.Subscriptions.Set(subscription);
+        if (kind == PlatformSubscriptionKind.Catalog)
+        {
+            var empty = new CatalogNotify { Sn = platform.Session.NextSn(), DeviceId = platform.Options.DeviceId, SumNum = 0 };
+            Track(ct => NotifyAsync(platform, subscription, ManscdpCodec.Encode(empty, platform.Charset), ct));
+        }
+    }
+
+    private async Task RefreshSubscriptionAsync(PlatformContext platform, Sip.UserAgent.SipIncomingRequest sip, SipDialog dialog, int expires)
+    {
+        var subscription = platform.Subscriptions.Find(dialog);
+        if (subscription is null)
+        {
+            await sip.RespondAsync(SipStatus.CallOrTransactionDoesNotExist);
+            return;
+        }
+
+        var response = sip.CreateResponse(SipStatus.Ok);
+        response.Expires = expires;
+        await sip.RespondAsync(response);
+        if (expires == 0)
+        {
+            platform.Subscriptions.Remove(dialog);
+            UpperLog.Subscription(_logger, platform.Name, subscription.Kind, "ended", 0);
+            Track(ct => EndSubscriptionAsync(platform, subscription, ct));
+            return;
+        }
+
+        platform.Subscriptions.Set(subscription with { ExpiresAt = _time.GetUtcNow().AddSeconds(expires) });
+        UpperLog.Subscription(_logger, platform.Name, subscription.Kind, "refreshed", expires);
+    }
+
+    private async Task EndSubscriptionAsync(PlatformContext platform, PlatformSubscription subscription, CancellationToken cancellationToken)
+    {
+        var notify = subscription.Dialog.CreateRequest(SipMethod.Notify);
+        notify.Headers.Set(SipHeaderKind.Event, subscription.EventHeader);
+        notify.Headers.Set(SipHeaderKind.SubscriptionState, "terminated;reason=timeout");
+        try
+        {
+            await subscription.Dialog.SendRequestAsync(notify, cancellationToken: cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            UpperLog.NotifyFailed(_logger, platform.Name, subscription.Kind, ex.Message);
+        }
+
+        subscription.Dialog.Terminate();
+    }
+
+    /// <summary>One NOTIFY in the subscription's dialog; false when the platform did not accept it.</summary>
+    private async Task<bool> NotifyAsync(PlatformContext platform, PlatformSubscription subscription, byte[] body, CancellationToken cancellationToken)
+    {
+        var remaining = Math.Max(0, (int)(subscription.ExpiresAt - _time.GetUtcNow()).TotalSeconds);
+        var notify = subscription.Dialog.CreateRequest(SipMethod.Notify);
+        notify.Headers.Set(SipHeaderKind.Event, subscription.EventHeader);
+        notify.Headers.Set(SipHeaderKind.SubscriptionState, "active;expires=" + remaining.ToString(CultureInfo.InvariantCulture));
+        notify.Headers.Set(SipHeaderKind.ContentType, ManscdpCodec.ContentType);
+        notify.Body = body;
+        try
+        {
+            var response = await subscription.Dialog.SendRequestAsync(notify, cancellationToken: cancellationToken);
+            if (response.IsSuccess)
+            {
+                return true;
+            }
+
+            UpperLog.NotifyFailed(_logger, platform.Name, subscription.Kind, new PlatformAnswer(response.StatusCode, response.ReasonPhrase));
+            if (subscription.Dialog.State == SipDialogState.Terminated)
+            {
+                platform.Subscriptions.Remove(subscription.Dialog);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            UpperLog.NotifyFailed(_logger, platform.Name, subscription.Kind, ex.Message);
+        }
+
+        return false;
+    }
+
+    private static bool TryKindFromEvent(string eventHeader, out PlatformSubscriptionKind kind)
+    {
+        var name = eventHeader.Split(';', 2)[0].Trim();
+        if (name.Equals("Catalog", StringComparison.OrdinalIgnoreCase) || name.Equals("presence", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = PlatformSubscriptionKind.Catalog;
+            return true;
+        }
+
+        if (name.Equals("Alarm", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = PlatformSubscriptionKind.Alarm;
+            return true;
+        }
+
+        if (name.Equals("MobilePosition", StringComparison.OrdinalIgnoreCase))
+        {
+            kind = PlatformSubscriptionKind.MobilePosition;
+            return true;
+        }
+
+        kind = default;
+        return false;
+    }
+
+    private static string CmdTypeOf(PlatformSubscriptionKind kind) => kind switch
+    {
+        PlatformSubscriptionKind.Alarm => ManscdpCmdType.Alarm,
+        PlatformSubscriptionKind.MobilePosition => ManscdpCmdType.MobilePosition,
+        _ => ManscdpCmdType.Catalog,
+    };
+}

@@ -1,0 +1,40 @@
+using Gb28181Gateway.Cascade.Configuration;
+
+namespace Gb28181Gateway.Integrations.MqttBridge;
+
+/// <summary>The bridge's topic names, all under <c>{TopicPrefix}/{InstanceId}/</c>.</summary>
+internal sealed class MqttBridgeTopics
+{
+    public MqttBridgeTopics(string prefix, string instanceId)
+    {
+        var root = string.IsNullOrEmpty(prefix) ? instanceId : prefix.TrimEnd('/') + "/" + instanceId;
+        Status = root + "/status";
+        Alarm = root + "/events/alarm";
+        Device = root + "/events/device";
+        Platform = root + "/events/platform";
+        Session = root + "/events/session";
+        ControlRequest = root + "/control/request";
+        ControlResponse = root + "/control/response";
+    }
+
+    public MqttBridgeTopics(GatewayOptions options)
+        : this(options.Mqtt.TopicPrefix, options.InstanceId)
+    {
+    }
+
+    /// <summary>Retained <c>online</c> / <c>offline</c>; the offline one is also the last will.</summary>
+    public string Status { get; }
+
+    public string Alarm { get; }
+
+    public string Device { get; }
+
+    public string Platform { get; }
+
+    public string Session { get; }
+
+    public string ControlRequest { get; }
+
+    /// <summary>Where answers go when a request names no <c>replyTo</c> (or is too broken to name one).</summary>
+    public string ControlResponse { get; }
+}

@@ -1,0 +1,102 @@
+using Gb28181Gateway.Cascade.Bridge;
+using Gb28181Gateway.Cascade.Lower;
+using Gb28181Gateway.Cascade.Upper;
+using Microsoft.Extensions.Logging;
+
+namespace Gb28181Gateway.Integrations.MqttBridge;
+
+/// <summary>The parts of the gateway the control methods use; any may be absent from an instance (answered with Unavailable).</summary>
+internal sealed record MqttControlServices(
+    IDeviceDirectory? Devices,
+    IDeviceClient? DeviceClient,
+    IPlatformDirectory? Platforms,
+    ISessionDirectory? Sessions,
+    IStreamService? Streams);
+
+/// <summary>
+/// Runs one control request and builds its answer. Every request gets exactly one answer: a result, or an error
+/// with a code from <see cref="MqttControlError"/> and a message that says what was wrong.
+/// </summary>
+internal sealed partial class MqttControlHandler
+{
+    private readonly MqttControlServices _services;
+    private readonly ILogger _logger;
+
+    public MqttControlHandler(MqttControlServices services, ILogger logger)
+    {
+        _services = services;
+        _logger = logger;
+    }
+
+    /// <summary>The answer's topic and payload for <paramref name="payload"/> received on the request topic.</summary>
+    public async Task<(string Topic, byte[] Payload)> HandleAsync(ReadOnlyMemory<byte> payload, string defaultReplyTo, CancellationToken cancellationToken)
+    {
+        var request = MqttControlRequest.Parse(payload, defaultReplyTo);
+        if (request.Error is { } malformed)
+        {
+            MqttBridgeLog.MalformedRequest(_logger, request.IdText, malformed.Code, malformed.Message);
+            return (request.ReplyTo, MqttControlResponse.Error(request.Id, malformed.Code, malformed.Message));
+        }
+
+        try
+        {
+            var result = await RunAsync(request.Method, request.Params, cancellationToken);
+            return (request.ReplyTo, MqttControlResponse.Success(request.Id, result));
+        }
+        catch (MqttControlException ex)
+        {
+            MqttBridgeLog.RequestFailed(_logger, request.Method, request.IdText, ex.Code, ex.Message);
+            return (request.ReplyTo, MqttControlResponse.Error(request.Id, ex.Code, ex.Message));
+        }
+        catch (DeviceRequestException ex)
+        {
+            var code = DeviceErrorCode(ex.Error);
+            MqttBridgeLog.RequestFailed(_logger, request.Method, request.IdText, code, ex.Message);
+            return (request.ReplyTo, MqttControlResponse.Error(request.Id, code, ex.Message));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException ex)
+        {
+            // A service's own deadline (not ours): the requester sees a timeout.
+            MqttBridgeLog.RequestFailed(_logger, request.Method, request.IdText, MqttControlError.DeviceTimeout, ex.Message);
+            return (request.ReplyTo, MqttControlResponse.Error(request.Id, MqttControlError.DeviceTimeout, $"{request.Method} timed out"));
+        }
+        catch (Exception ex)
+        {
+            MqttBridgeLog.RequestCrashed(_logger, request.Method, request.IdText, ex);
+            return (request.ReplyTo, MqttControlResponse.Error(request.Id, MqttControlError.Internal, $"internal error in {request.Method}: {ex.Message}"));
+        }
+    }
+
+    private Task<MqttControlResult> RunAsync(string method, MqttControlParams p, CancellationToken ct) => method switch
+    {
+        "devices.list" => Task.FromResult(ListDevices()),
+        "channels.list" => Task.FromResult(ListChannels(p)),
+        "device.query" => QueryDeviceAsync(p, ct),
+        "ptz.control" => ControlPtzAsync(p, ct),
+        "preset.control" => ControlPresetAsync(p, ct),
+        "records.query" => QueryRecordsAsync(p, ct),
+        "stream.start" => StartStreamAsync(p, ct),
+        "stream.stop" => StopStreamAsync(p, ct),
+        "playback.control" => ControlPlaybackAsync(p, ct),
+        "platforms.list" => Task.FromResult(ListPlatforms()),
+        "sessions.list" => Task.FromResult(ListSessions()),
+        _ => throw new MqttControlException(MqttControlError.MethodNotFound, $"unknown method \"{method}\"; see the bridge README for the methods"),
+    };
+
+    private static int DeviceErrorCode(DeviceRequestError error) => error switch
+    {
+        DeviceRequestError.UnknownDevice => MqttControlError.UnknownDevice,
+        DeviceRequestError.Offline => MqttControlError.DeviceOffline,
+        DeviceRequestError.Timeout => MqttControlError.DeviceTimeout,
+        DeviceRequestError.Rejected => MqttControlError.DeviceRejected,
+        _ => MqttControlError.DeviceBadAnswer,
+    };
+
+    private static T Require<T>(T? service, string what)
+        where T : class =>
+        service ?? throw new MqttControlException(MqttControlError.Unavailable, $"{what} is not running in this gateway instance");
+}
