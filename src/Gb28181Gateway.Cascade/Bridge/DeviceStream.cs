@@ -39,6 +39,9 @@ internal sealed class DeviceStream
 
     public SipDialog? Dialog { get; set; }
 
+    /// <summary>When the device answered (TimeProvider timestamp): the no-media watchdog counts from here at the earliest.</summary>
+    public long EstablishedTimestamp { get; set; }
+
     /// <summary>The device's SDP answer, once it answered.</summary>
     public SdpSession? Answer { get; set; }
 

@@ -19,6 +19,9 @@ internal sealed record ViewerLegRequest(MediaTransport Transport, Ssrc Ssrc, IPE
 /// <summary>The device side: finding a running live stream to share, or INVITing the device for a new one.</summary>
 internal sealed partial class MediaBridge
 {
+    /// <summary>How long a device may take to answer an INVITE finally (then 408 up): platforms give up after about as long.</summary>
+    private static readonly TimeSpan DeviceInviteTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// A running live stream of the channel (the caller becomes a pending viewer), or a new stream after the
     /// device answered, with the viewer's platform leg added. The leg is added before the device is INVITEd and a
@@ -160,7 +163,8 @@ internal sealed partial class MediaBridge
         SipDialogResult result;
         try
         {
-            result = await agent.InviteAsync(invite, target, new SipRequestOptions { OnProvisional = onProvisional }, cancellationToken);
+            result = await agent.InviteAsync(invite, target, new SipRequestOptions { OnProvisional = onProvisional, InviteTimeout = DeviceInviteTimeout },
+                cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -192,6 +196,7 @@ internal sealed partial class MediaBridge
             return;
         }
 
+        stream.EstablishedTimestamp = _time.GetTimestamp();
         _ = WatchDeviceAsync(stream);
         stream.Complete(SipStatus.Ok);
     }

@@ -82,6 +82,7 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
         _endpoints.Handle(SipPeerRole.Device, SipMethod.Info, OnDeviceInfoAsync);
         _endpoints.Handle(SipPeerRole.Device, SipMethod.Ack, static _ => Task.CompletedTask);
         await EndStaleSessionsAsync(cancellationToken);
+        _ = RelayMediaStatusAsync(_events.Subscribe("bridge", 1000));
         var period = TimeSpan.FromSeconds(Math.Clamp(_options.Media.NoMediaTimeoutSeconds / 4.0, 0.25, 5));
         _watchdog = _time.CreateTimer(static s => ((MediaBridge)s!).CheckMedia(), this, period, period);
     }
@@ -138,7 +139,8 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
         {
             foreach (var stream in _streams)
             {
-                if (stream.Dialog is not null && !stream.Ended && stream.Relay.IdleTime >= timeout)
+                if (stream.Dialog is not null && !stream.Ended && stream.Relay.IdleTime >= timeout
+                    && _time.GetElapsedTime(stream.EstablishedTimestamp) >= timeout)
                 {
                     (idle ??= []).Add(stream);
                 }
