@@ -68,7 +68,7 @@ internal sealed class MqttBridgeService : IHostedService, IAsyncDisposable
         _events = _bus.Subscribe("mqtt", _eventCapacity);
         _client = new MqttClient(_clientOptions, _loggerFactory.CreateLogger<MqttClient>(), _timeProvider, _meterFactory);
         _client.ConnectionStateChanged += OnConnectionStateChanged;
-        MqttBridgeLog.Starting(_logger, $"{_clientOptions.Host}:{_clientOptions.Port}", _clientOptions.ClientId, _topics.Status[..^"/status".Length]);
+        MqttBridgeLog.Starting(_logger, $"{_clientOptions.Host}:{_clientOptions.Port}", _clientOptions.ClientId, _topics.Root);
         _eventLoop = PumpEventsAsync(_events, _client, _stopping.Token);
         _controlLoop = ConnectAndServeAsync(_client, _stopping.Token);
         return Task.CompletedTask;

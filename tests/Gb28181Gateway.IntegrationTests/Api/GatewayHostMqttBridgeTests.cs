@@ -21,6 +21,8 @@ public sealed class GatewayHostMqttBridgeTests
         {
             // Client ID gb28181-{InstanceId}; ready once its control subscription is acknowledged.
             await broker.WaitForLogCountAsync($"Sending SUBACK to gb28181-gw-host{Environment.NewLine}", 1);
+            // ... and the retained "online" has reached the broker (it may be written after the SUBSCRIBE).
+            await broker.WaitForLogCountAsync("'gb28181/gw-host/status', ... (6 bytes))", 1);
             await using (var status = await broker.SubscribeAsync("gb28181/gw-host/status"))
             {
                 Assert.Equal(new MosquittoMessage("gb28181/gw-host/status", "online", 1, Retained: true), Assert.Single(await status.WaitForMessagesAsync(1)));

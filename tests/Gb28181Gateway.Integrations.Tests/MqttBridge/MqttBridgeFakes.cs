@@ -133,6 +133,12 @@ internal sealed class BridgeTestStreams : IStreamService, ISessionDirectory
 
     public Task<SessionRecord> StartAsync(StreamRequest request, CancellationToken cancellationToken = default)
     {
+        // As the media bridge does: the RTP target must be an IP address.
+        if (!System.Net.IPAddress.TryParse(request.TargetHost, out _))
+        {
+            throw new ArgumentException($"target {request.TargetHost}:{request.TargetPort} is not an IP address and port", nameof(request));
+        }
+
         Started.Enqueue(request);
         var id = "mqtt-" + Interlocked.Increment(ref _next);
         var session = new SessionRecord

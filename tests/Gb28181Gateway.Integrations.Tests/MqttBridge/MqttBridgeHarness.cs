@@ -62,12 +62,18 @@ internal sealed class MqttBridgeHarness : IAsyncDisposable
         harness.Devices.Add(OfflineCamera, online: false);
 
         var subAcks = broker.CountInLog(SubAck(instance));
+        var onlines = broker.CountInLog(OnlineReceived(topics));
         await service.StartAsync(CancellationToken.None);
         await broker.WaitForLogCountAsync(SubAck(instance), subAcks + 1);
+        // The client may write the SUBSCRIBE before the "online" PUBLISH; ready means the broker has both.
+        await broker.WaitForLogCountAsync(OnlineReceived(topics), onlines + 1);
         return harness;
     }
 
     public static string SubAck(string instance) => $"Sending SUBACK to gb28181-{instance}{Environment.NewLine}";
+
+    /// <summary>The broker's log line end for the 6-byte "online" on the status topic (before any subscriber, only its receipt).</summary>
+    public static string OnlineReceived(MqttBridgeTopics topics) => $"'{topics.Status}', ... (6 bytes))";
 
     /// <summary>Sends a control request with mosquitto_pub.</summary>
     public Task RequestAsync(string json) => Broker.PublishAsync(Topics.ControlRequest, json);

@@ -124,6 +124,11 @@ public sealed class MqttControlHandlerTests
 
         var badPort = await CallAsync("stream.start", $$$"""{"deviceId":"{{{Camera}}}","channelId":"{{{Channel}}}","targetHost":"10.0.0.1","targetPort":70000}""");
         Assert.Contains("params.targetPort must be a whole number 1-65535", badPort.ErrorMessage(), StringComparison.Ordinal);
+
+        // Refused by the stream service itself: still an invalid-params answer with its reason.
+        var hostName = await CallAsync("stream.start", $$$"""{"deviceId":"{{{Camera}}}","channelId":"{{{Channel}}}","targetHost":"media.example","targetPort":5000}""");
+        Assert.Equal(MqttControlError.InvalidParams, hostName.ErrorCode());
+        Assert.Contains("media.example:5000 is not an IP address", hostName.ErrorMessage(), StringComparison.Ordinal);
         Assert.Empty(_streams.Started);
     }
 
