@@ -55,6 +55,12 @@ internal sealed class DeviceStream
 
     public bool Ended { get; set; }
 
+    /// <summary>
+    /// Cancels the device's INVITE. Not any one viewer's: a viewer that gives up (CANCEL from its platform) only
+    /// leaves; the INVITE is cancelled when the stream ends because nobody is waiting for it any more.
+    /// </summary>
+    public CancellationTokenSource InviteCancellation { get; } = new();
+
     /// <summary>200 once the device answered and the relay accepts its media, else the status to answer upward.</summary>
     public Task<int> Established => _established.Task;
 

@@ -128,6 +128,15 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
         return true;
     }
 
+    /// <summary>Viewers waiting for the channel's live stream to start (diagnostics and tests).</summary>
+    internal int PendingViewers(ChannelRef channel)
+    {
+        lock (_gate)
+        {
+            return _live.TryGetValue(channel, out var stream) ? stream.Pending : 0;
+        }
+    }
+
     private string NewSessionId() => _options.InstanceId + "-" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>No RTP from a device for NoMediaTimeoutSeconds ends its stream (and every viewer of it).</summary>
@@ -227,6 +236,11 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
         }
 
         stream.Complete(SipStatus.TemporarilyUnavailable);
+        if (stream.Dialog is null)
+        {
+            await stream.InviteCancellation.CancelAsync();
+        }
+
         foreach (var viewer in viewers)
         {
             await EndViewerAsync(viewer, reason, result);
