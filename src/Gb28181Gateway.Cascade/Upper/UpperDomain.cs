@@ -141,7 +141,22 @@ internal sealed partial class UpperDomain : IPlatformDirectory, IPlatformChannel
     /// <summary>Runs <paramref name="work"/> in the background, tracked so stopping can wait for it.</summary>
     private void Track(Func<CancellationToken, Task> work)
     {
-        var task = Task.Run(() => work(_stopping.Token), CancellationToken.None);
+        var task = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await work(_stopping.Token);
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    UpperLog.WorkFailed(_logger, ex);
+                }
+            },
+            CancellationToken.None);
         _work.TryAdd(task, 0);
         _ = task.ContinueWith(t => _work.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }

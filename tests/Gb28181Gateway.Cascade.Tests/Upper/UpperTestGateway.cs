@@ -41,7 +41,7 @@ internal sealed class UpperTestGateway : IAsyncDisposable
     /// <summary>Every REGISTER answer the gateway got, with the Expires it asked for.</summary>
     public ConcurrentQueue<(int Expires, PlatformAnswer Answer)> RegisterAnswers { get; } = new();
 
-    public static async Task<UpperTestGateway> StartAsync(int platformPort, Action<PlatformOptions>? configure = null)
+    public static async Task<UpperTestGateway> StartAsync(int platformPort, Action<PlatformOptions>? configure = null, Action<GatewayOptions>? configureGateway = null)
     {
         var platform = new PlatformOptions
         {
@@ -54,6 +54,7 @@ internal sealed class UpperTestGateway : IAsyncDisposable
         options.Sip.ListenAddress = "127.0.0.1";
         options.Sip.Port = LoopbackPorts.Next();
         options.Platforms.Add(platform);
+        configureGateway?.Invoke(options);
         var gateway = new UpperTestGateway(options, platform);
         gateway.Endpoints = new GatewaySipEndpoints(options, TimeProvider.System, NullLoggerFactory.Instance);
         gateway.Endpoints.Start();
@@ -65,6 +66,8 @@ internal sealed class UpperTestGateway : IAsyncDisposable
     }
 
     public PlatformContext Context => Upper.Find(Platform.Name)!;
+
+    public PlatformContext ContextOf(string platform) => Upper.Find(platform)!;
 
     public async ValueTask DisposeAsync()
     {

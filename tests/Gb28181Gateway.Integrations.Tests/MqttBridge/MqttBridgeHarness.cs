@@ -40,7 +40,7 @@ internal sealed class MqttBridgeHarness : IAsyncDisposable
 
     /// <summary>Starts the bridge as the host would configure it (client ID gb28181-{instance}, will), with fast reconnects.</summary>
     /// <param name="port">Broker port to connect to (a relay in front of the broker), default the broker's.</param>
-    public static async Task<MqttBridgeHarness> StartAsync(Mosquitto broker, string instance, int? port = null)
+    public static async Task<MqttBridgeHarness> StartAsync(Mosquitto broker, string instance, int? port = null, int maxConcurrentRequests = MqttBridgeOptions.MaxConcurrentRequests)
     {
         var options = new GatewayOptions { InstanceId = instance };
         options.Mqtt.Host = broker.Host;
@@ -56,7 +56,7 @@ internal sealed class MqttBridgeHarness : IAsyncDisposable
         var service = new MqttBridgeService(
             clientOptions, topics, bus,
             new MqttControlServices(devices, client, new BridgeTestPlatforms(), streams, streams),
-            NullLoggerFactory.Instance, TimeProvider.System);
+            NullLoggerFactory.Instance, TimeProvider.System, maxConcurrentRequests: maxConcurrentRequests);
         var harness = new MqttBridgeHarness(broker, topics, service, bus) { Devices = devices, DeviceClient = client, Streams = streams };
         harness.Devices.Add(Camera, online: true, CameraChannel);
         harness.Devices.Add(OfflineCamera, online: false);
