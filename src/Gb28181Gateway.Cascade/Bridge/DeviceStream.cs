@@ -96,6 +96,9 @@ internal sealed class BridgeSession
 
     public bool Ended { get; set; }
 
+    /// <summary>Counted as active and announced (SessionStartedEvent, store); a viewer refused while answering never is.</summary>
+    public bool Announced { get; set; }
+
     public string TransportLabel => BridgeSdp.Label(Leg.Transport);
 
     public SessionRecord ToRecord(string instance) => new()
