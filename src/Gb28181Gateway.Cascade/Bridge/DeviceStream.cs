@@ -27,8 +27,6 @@ internal sealed class DeviceStream
 
     public SdpSessionKind Kind { get; }
 
-    public bool IsShared => Kind == SdpSessionKind.Play;
-
     public RelaySession Relay { get; }
 
     /// <summary>The SSRC of the gateway's offer; the device's answer may name another (<see cref="DeviceSsrc"/>).</summary>
