@@ -89,7 +89,7 @@ internal sealed partial class MediaBridge
 
         if (created)
         {
-            await InviteDeviceAsync(stream, device, request, onProvisional, cancellationToken);
+            _ = InviteDeviceAsync(stream, device, request, onProvisional, stream.InviteCancellation.Token);
         }
         else
         {
@@ -168,7 +168,7 @@ internal sealed partial class MediaBridge
         }
         catch (OperationCanceledException)
         {
-            BridgeLog.DeviceInviteFailed(_logger, channelId, SipStatus.RequestTerminated, "cancelled by the platform");
+            BridgeLog.DeviceInviteFailed(_logger, channelId, SipStatus.RequestTerminated, "cancelled: no viewer waits for it any more");
             stream.Complete(SipStatus.RequestTerminated);
             return;
         }
@@ -186,7 +186,22 @@ internal sealed partial class MediaBridge
             return;
         }
 
-        stream.Dialog = dialog;
+        bool ended;
+        lock (_gate)
+        {
+            ended = stream.Ended;
+            if (!ended)
+            {
+                stream.Dialog = dialog;
+            }
+        }
+
+        if (ended)
+        {
+            await ByeAsync(dialog, "device " + device.DeviceId);   // every viewer left while the device was answering
+            return;
+        }
+
         var failure = await ConnectDeviceAsync(stream, result.Response);
         if (failure is not null)
         {

@@ -192,9 +192,10 @@ internal static class BridgeCamera
     /// the capture; <paramref name="tcpListenerPort"/> set: answers TCP/RTP/AVP on that port with a=setup:<paramref name="tcpSetup"/>.
     /// </summary>
     public static ExternalProcess Start(string scenario, DirectoryInfo directory, int sipPort, int? tcpListenerPort = null, bool stream = true, int calls = 1,
-        string tcpSetup = "passive")
+        string tcpSetup = "passive", Func<string, string>? edit = null)
     {
         var text = File.ReadAllText(RepositoryPaths.Path("tests", "sipp", "bridge", scenario));
+        text = edit?.Invoke(text) ?? text;
         var udp = tcpListenerPort is null;
         text = text
             .Replace("[media_line]", udp ? "m=video [media_port] RTP/AVP 96" : $"m=video {tcpListenerPort} TCP/RTP/AVP 96", StringComparison.Ordinal)

@@ -74,6 +74,30 @@ public sealed class BridgePlaybackTests
         Assert.Equal(2, Occurrences(BridgeCamera.Messages(gateway.Directory), "INVITE sip:"));
     }
 
+    [Fact]
+    public async Task A_download_carries_the_speed_down_and_the_file_size_up()
+    {
+        await using var gateway = await BridgeHarness.StartAsync();
+        var cameraPort = LoopbackPorts.Next();
+        gateway.AddCamera(cameraPort);
+        await using var camera = BridgeCamera.Start("camera-answers.xml", gateway.Directory, cameraPort,
+            edit: text => text.Replace("      y=[$ssrc]", "      a=filesize:7340032\n      y=[$ssrc]", StringComparison.Ordinal));
+        await using var sink = BridgeRtpSink.OpenUdp();
+
+        var result = await gateway.Province.InviteAsync(BridgePlatform.Offer(sink.Port, "1100000009", kind: "Download", extra: "a=downloadspeed:4\r\n"));
+        Assert.True(result.IsSuccess, $"INVITE answered {result.StatusCode}; sipp said:\n{camera.Output}");
+        var answer = Gb28181Gateway.Protocol.Sdp.SdpSession.Parse(result.Response.Body.Span);
+        Assert.Equal(7340032L, answer.Media[0].FileSize);
+        Assert.Equal("1100000009", answer.Ssrc);
+
+        await result.Dialog!.ByeAsync();
+        Assert.True(await camera.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 0, camera.Output);
+        var invite = BridgeCamera.Messages(gateway.Directory);
+        Assert.Contains("s=Download\r\n", invite, StringComparison.Ordinal);
+        Assert.Contains("a=downloadspeed:4\r\n", invite, StringComparison.Ordinal);
+        Assert.Contains($"u={BridgeHarness.ChannelId}:0\r\n", invite, StringComparison.Ordinal);
+    }
+
     private static int Occurrences(string text, string value)
     {
         var count = 0;
