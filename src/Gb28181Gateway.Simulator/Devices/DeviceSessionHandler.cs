@@ -69,23 +69,28 @@ internal sealed class DeviceSessionHandler
         var response = incoming.CreateResponse(SipStatus.Ok);
         response.ContentType = "application/sdp";
         response.Body = MediaOffer.BuildAnswer(channelId, offer.SessionName, session.LocalAddress.Address.ToString(), session.LocalAddress.Port, mode, ssrc.ToString());
+
+        // known before the 200 goes out, so an INFO right behind the ACK finds the session
+        var id = new SipDialogId(request.CallId, incoming.LocalTag, request.From.Tag ?? string.Empty);
+        _sessions[id] = session;
         try
         {
             await incoming.RespondAsync(response);
         }
         catch (InvalidOperationException)
         {
+            _sessions.TryRemove(id, out _);
             session.Dispose(); // cancelled meanwhile: the stack answered 487
             throw;
         }
 
         if (incoming.Dialog is not { } dialog)
         {
+            _sessions.TryRemove(id, out _);
             session.Dispose();
             return;
         }
 
-        _sessions[dialog.Id] = session;
         _ = RunSessionAsync(dialog, session);
     }
 

@@ -17,11 +17,12 @@ internal sealed record PlayResult(int StatusCode, string Ssrc, string? AnsweredS
 /// <summary>
 /// Plays one channel through a registered client: INVITE with a UDP offer on <c>rtpPort</c> (PS/H264/MPEG4,
 /// recvonly, y= a live SSRC of the platform's domain), counts the RTP that arrives for a while, then BYE.
+/// <c>onPacket</c> is told the running count of RTP packets (any SSRC) as each arrives.
 /// </summary>
 internal static class PlatformPlayer
 {
     public static async Task<PlayResult> PlayAsync(SimulatedPlatform platform, RegisteredClient client, string channelId, int rtpPort,
-        TimeSpan duration, CancellationToken cancellationToken)
+        TimeSpan duration, CancellationToken cancellationToken, Action<long>? onPacket = null)
     {
         var options = platform.Options;
         var ssrc = Ssrc.Create(SsrcKind.Live, options.DomainOrDefault, Random.Shared.Next(1, Ssrc.MaxSerial)).ToString();
@@ -68,6 +69,8 @@ internal static class PlatformPlayer
                     {
                         foreign++;
                     }
+
+                    onPacket?.Invoke(packets + foreign);
                 }
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

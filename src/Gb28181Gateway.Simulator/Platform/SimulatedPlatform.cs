@@ -252,7 +252,6 @@ internal sealed class SimulatedPlatform : IAsyncDisposable
             return;
         }
 
-        await incoming.RespondAsync(SipStatus.Ok);
         switch (message)
         {
             case CatalogResponse catalog:
@@ -262,5 +261,7 @@ internal sealed class SimulatedPlatform : IAsyncDisposable
                 waiting.TrySetResult(info);
                 break;
         }
+
+        await incoming.RespondAsync(SipStatus.Ok); // after recording it: the 200 means "received"
     }
 }
