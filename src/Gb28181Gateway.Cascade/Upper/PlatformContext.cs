@@ -36,16 +36,17 @@ internal sealed class PlatformContext : IDisposable
     public PlatformSubscriptions Subscriptions { get; } = new();
 
     /// <summary>
-    /// True when no answer to catalog query <paramref name="sn"/> started within the last two minutes (a
-    /// platform re-sending its query with the same SN gets one answer stream, not two).
+    /// True when no answer to catalog query <paramref name="sn"/> started within the last two minutes of the
+    /// current registration (a platform re-sending its query with the same SN gets one answer stream, not two;
+    /// a platform that restarted and registered again starts its SNs afresh and is answered).
     /// </summary>
-    public bool TryBeginCatalogAnswer(long sn, DateTimeOffset now)
+    public bool TryBeginCatalogAnswer(long sn, DateTimeOffset now, DateTimeOffset? registeredAt)
     {
         lock (_catalogAnswers)
         {
             foreach (var (old, at) in _catalogAnswers.ToArray())
             {
-                if (now - at > TimeSpan.FromMinutes(2))
+                if (now - at > TimeSpan.FromMinutes(2) || at < registeredAt)
                 {
                     _catalogAnswers.Remove(old);
                 }

@@ -22,6 +22,7 @@ public abstract class CascadeSystemTests : IAsyncLifetime
     private const int ChannelsPerDevice = 3;
 
     private SimulatedPlatform _platform = null!;
+    private int _platformPort;
     private GatewayHost _gateway = null!;
     private DeviceFarm _devices = null!;
 
@@ -30,7 +31,8 @@ public abstract class CascadeSystemTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var platformPort = LoopbackPorts.Next();
+        _platformPort = LoopbackPorts.Next();
+        var platformPort = _platformPort;
         var mediaPorts = LoopbackPorts.NextRange(20);
         _platform = new SimulatedPlatform(new PlatformOptions
         {
@@ -52,6 +54,8 @@ public abstract class CascadeSystemTests : IAsyncLifetime
             ["Gateway:Platforms:0:Password"] = Password,
             ["Gateway:Platforms:0:Catalog:ItemsPerMessage"] = "2",
             ["Gateway:Platforms:0:Catalog:IdMode"] = IdMode,
+            ["Gateway:Platforms:0:KeepaliveIntervalSeconds"] = "1",
+            ["Gateway:Platforms:0:KeepaliveMaxMisses"] = "1",
         });
 
         _devices = new DeviceFarm(new DeviceFarmOptions
@@ -113,6 +117,28 @@ public abstract class CascadeSystemTests : IAsyncLifetime
         Assert.Equal(play.Ssrc, play.AnsweredSsrc);
         Assert.Equal(0, play.ForeignSsrcPackets);
         Assert.True(play.Packets > 10, $"{play.Packets} packets");
+    }
+
+    [Fact]
+    public async Task A_platform_that_restarts_and_reuses_its_SNs_is_answered_again()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var http = new HttpClient { BaseAddress = _gateway.HttpBase };
+        await WaitForChannelsAsync(http, DeviceCount * ChannelsPerDevice, timeout.Token);
+        var client = await _platform.WaitForClientAsync(TimeSpan.FromSeconds(30), timeout.Token);
+        var first = await _platform.QueryCatalogAsync(client, timeout.Token);
+        Assert.True(first.IsComplete);
+
+        // the platform process restarts: same port, no memory of the gateway, SNs from 1 again
+        await _platform.DisposeAsync();
+        _platform = new SimulatedPlatform(_platform.Options);
+        _platform.Start();
+        var again = await _platform.WaitForClientAsync(TimeSpan.FromSeconds(30), timeout.Token);
+        var second = await _platform.QueryCatalogAsync(again, timeout.Token);
+
+        Assert.Equal(first.Sn, second.Sn);
+        Assert.True(second.IsComplete, $"catalog after the platform restarted: {second.Items.Count}/{second.SumNum}");
+        Assert.Equal(first.Items.Select(i => i.DeviceId).Order(StringComparer.Ordinal), second.Items.Select(i => i.DeviceId).Order(StringComparer.Ordinal));
     }
 
     private static async Task WaitForChannelsAsync(HttpClient http, int channels, CancellationToken cancellationToken)
