@@ -39,7 +39,7 @@ internal sealed class CatalogSynchronizer
     }
 
     /// <summary>The device came online (or restarted): query DeviceInfo and Catalog in the background.</summary>
-    public void Start(DeviceEntry entry) => _ = RunAsync(entry, withDeviceInfo: true);
+    public void Start(DeviceEntry entry) => _ = Task.Run(() => RunAsync(entry, withDeviceInfo: true)); // off the SIP handler path
 
     /// <summary>The device went offline: no more refreshes or subscriptions.</summary>
     public void Stop(DeviceEntry entry)

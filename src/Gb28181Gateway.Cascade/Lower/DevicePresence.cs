@@ -155,6 +155,10 @@ internal sealed class DevicePresence
             {
                 Arm(entry, now);
             }
+            else
+            {
+                CatalogSynchronizer.MarkAllOff(entry); // it went offline while the gateway was down
+            }
         }
     }
 

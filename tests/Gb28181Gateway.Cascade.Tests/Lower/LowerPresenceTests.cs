@@ -112,4 +112,26 @@ public sealed class LowerPresenceTests
         time.Advance(TimeSpan.FromSeconds(30));
         Assert.Equal(DeviceOfflineReason.KeepaliveTimeout, (await after.NextEventAsync<DeviceOfflineEvent>()).Reason);
     }
+
+    [Fact]
+    public async Task After_a_restart_a_device_whose_keepalives_stopped_meanwhile_is_offline_with_its_channels_off()
+    {
+        var store = new InMemoryStateStore();
+        var time = new ManualTimeProvider();
+        var options = LowerHarness.DefaultOptions();
+        await using (var before = await LowerHarness.StartAsync(options, time, store))
+        {
+            await using var camera = new LowerTestDevice(before, CameraId) { Answer = LowerVectors.Camera(LowerVectors.HikvisionCatalog) };
+            await camera.RegisterAsync();
+            await LowerHarness.UntilAsync(() => before.Directory.GetChannels(CameraId).Count == 2, "the catalog arrived");
+        }
+
+        time.Advance(TimeSpan.FromSeconds(600)); // the gateway was down for 10 minutes
+        options.Sip.Port = LoopbackPorts.Next();
+        await using var after = await LowerHarness.StartAsync(options, time, store);
+
+        Assert.False(after.Directory.FindDevice(CameraId)!.Online);
+        Assert.Equal(2, after.Directory.GetChannels(CameraId).Count);
+        Assert.All(after.Directory.GetChannels(CameraId), c => Assert.Equal("OFF", c.Status));
+    }
 }
