@@ -5,7 +5,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CONFIG="${CONFIG:-Release}"
 GATEWAY_BIN="$ROOT/src/Gb28181Gateway/bin/$CONFIG/net10.0/Gb28181Gateway"
 GBSIM="$ROOT/src/Gb28181Gateway.Simulator/bin/$CONFIG/net10.0/gbsim"
-OUT="${OUT:-$(mktemp -d /tmp/gbload.XXXXXX)}"
+OUT="${OUT:-$(mktemp -d /tmp/gbload.XXXXXX)}"; mkdir -p "$OUT"
 CLK_TCK="$(getconf CLK_TCK)"
 PIDS=()
 
@@ -76,6 +76,7 @@ metric() { curl -sf "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n {prin
 now_s() { date +%s.%N; }
 
 machine() {
-  printf 'machine: %s CPU(s), %s; %s MB RAM; %s\n' "$(nproc)" "$(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')" \
-    "$(awk '/MemTotal/ {printf "%d", $2/1024}' /proc/meminfo)" "$(uname -r)"
+  printf 'machine: %s CPU(s), %s; %s MB RAM; kernel %s; load average now %s\n' "$(nproc)" \
+    "$(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}')" \
+    "$(awk '/MemTotal/ {printf "%d", $2/1024}' /proc/meminfo)" "$(uname -r)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
