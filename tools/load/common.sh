@@ -70,7 +70,10 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 peak_rss_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 
 # metric HTTP_PORT NAME: the value of an unlabelled series on /metrics (empty when absent)
-metric() { curl -sf "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n {print $2; exit}'; }
+metric() { local text; text="$(curl -sf "http://127.0.0.1:$1/metrics" || true)"; awk -v n="$2" '$1 == n {v = $2} END {print v}' <<<"$text"; }
+
+# metric_sum HTTP_PORT PREFIX: the sum of every series whose name starts with PREFIX (all label sets)
+metric_sum() { local text; text="$(curl -sf "http://127.0.0.1:$1/metrics" || true)"; awk -v p="$2" 'index($1, p) == 1 && $1 !~ /^#/ {s += $2} END {print s + 0}' <<<"$text"; }
 
 # now_s: seconds since the epoch with nanoseconds
 now_s() { date +%s.%N; }

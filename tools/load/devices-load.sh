@@ -31,7 +31,7 @@ all="$(echo "$t1 - $t0" | bc)"
 log "online $online/$COUNT after ${all}s; holding ${HOLD}s of keepalives"
 sleep "$HOLD"
 t2="$(now_s)"; cpu2="$(cpu_ticks "$GATEWAY_PID")"; hwm="$(peak_rss_kb "$GATEWAY_PID")"
-channels="$(curl -sf "http://127.0.0.1:$HTTP/metrics" | awk '$1 ~ /^gb28181_channels/ {s += $2} END {print s + 0}')"
+channels="$(metric_sum "$HTTP" gb28181_channels)"
 
 printf 'devices: %s x %s channels over %s, rate %s/s (0 = unlimited), keepalive %s s\n' "$COUNT" "$CHANNELS" "$TRANSPORT" "$RATE" "$KEEPALIVE"
 printf 'online: %s/%s after %.2f s -> %.0f registrations/s (digest: 2 REGISTERs each)\n' "$online" "$COUNT" "$all" "$(echo "$online / $all" | bc -l)"

@@ -26,7 +26,7 @@ SIM_PID=$!; PIDS+=("$SIM_PID")
 
 t0="$(now_s)"
 while :; do
-  channels="$(curl -sf "http://127.0.0.1:$HTTP/metrics" | awk '$1 ~ /^gb28181_channels/ {s += $2} END {print s + 0}')"
+  channels="$(metric_sum "$HTTP" gb28181_channels)"
   [ "$channels" -ge "$TOTAL" ] && grep -q '^registered:' "$OUT/platform.log" && break
   if [ "$(echo "$(now_s) - $t0 > $TIMEOUT" | bc)" = 1 ]; then log "timeout: $channels/$TOTAL channels"; break; fi
   sleep 1
