@@ -32,12 +32,13 @@ internal static class PlatformCommand
         var queryTimeout = new Option<int>("--query-timeout") { Description = "seconds to wait for the last catalog item", DefaultValueFactory = _ => 120 };
         var charset = new Option<string>("--charset") { Description = "charset of the queries sent", DefaultValueFactory = _ => "GB2312" };
         var quiet = new Option<bool>("--quiet") { Description = "do not print every catalog item" };
+        var maxExpires = new Option<int>("--max-expires") { Description = "longest registration granted, seconds", DefaultValueFactory = _ => 3600 };
         var queryOnInput = new Option<bool>("--query-on-input") { Description = "after the registration, wait for a line on stdin before querying (for scripts: query once the devices are online)" };
         var duration = new Option<int>("--duration") { Description = "keep serving this many seconds (0: exit after the queries/play; until Ctrl-C when none)", DefaultValueFactory = _ => 0 };
 
         var command = new Command("platform", "simulate a superior platform (registrar, catalog queries, play)")
         {
-            listen, serverId, domain, password, queryCatalog, deviceInfo, play, rtpPort, playSeconds, wait, queryTimeout, charset, quiet, queryOnInput, duration,
+            listen, serverId, domain, password, queryCatalog, deviceInfo, play, rtpPort, playSeconds, wait, queryTimeout, charset, quiet, maxExpires, queryOnInput, duration,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -47,6 +48,7 @@ internal static class PlatformCommand
                 ServerId = parse.GetValue(serverId)!,
                 Domain = parse.GetValue(domain),
                 Password = parse.GetValue(password) ?? string.Empty,
+                MaxExpires = parse.GetValue(maxExpires),
                 QueryCatalog = parse.GetValue(queryCatalog),
                 QueryDeviceInfo = parse.GetValue(deviceInfo),
                 QueryTimeout = TimeSpan.FromSeconds(parse.GetValue(queryTimeout)),
