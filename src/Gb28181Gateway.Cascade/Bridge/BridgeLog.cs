@@ -50,4 +50,7 @@ internal static partial class BridgeLog
 
     [LoggerMessage(EventId = 6013, Level = LogLevel.Information, Message = "BYE from a stale session to {Peer} (Call-ID {CallId}) answered {Status}")]
     public static partial void StaleBye(ILogger logger, string peer, string callId, int status);
+
+    [LoggerMessage(EventId = 6014, Level = LogLevel.Information, Message = "Session {SessionId}: MediaStatus {NotifyType} relayed to platform '{Platform}', answered {Status}")]
+    public static partial void MediaStatusRelayed(ILogger logger, string sessionId, int notifyType, string platform, int status);
 }

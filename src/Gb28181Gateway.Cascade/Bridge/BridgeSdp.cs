@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using Gb28181Gateway.Cascade.State;
 using Gb28181Gateway.Media;
 using Gb28181Gateway.Protocol.Sdp;
@@ -123,6 +122,4 @@ internal static class BridgeSdp
         >= 400 and < 700 => deviceStatus,
         _ => 502,
     };
-
-    public static string Text(ReadOnlyMemory<byte> body) => Encoding.UTF8.GetString(body.Span);
 }

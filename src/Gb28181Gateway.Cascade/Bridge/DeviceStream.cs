@@ -27,8 +27,6 @@ internal sealed class DeviceStream
 
     public SdpSessionKind Kind { get; }
 
-    public bool IsShared => Kind == SdpSessionKind.Play;
-
     public RelaySession Relay { get; }
 
     /// <summary>The SSRC of the gateway's offer; the device's answer may name another (<see cref="DeviceSsrc"/>).</summary>
@@ -38,6 +36,9 @@ internal sealed class DeviceStream
     public string DeviceSsrc { get; set; } = string.Empty;
 
     public SipDialog? Dialog { get; set; }
+
+    /// <summary>When the device answered (TimeProvider timestamp): the no-media watchdog counts from here at the earliest.</summary>
+    public long EstablishedTimestamp { get; set; }
 
     /// <summary>The device's SDP answer, once it answered.</summary>
     public SdpSession? Answer { get; set; }
@@ -51,6 +52,12 @@ internal sealed class DeviceStream
     public int Pending { get; set; }
 
     public bool Ended { get; set; }
+
+    /// <summary>
+    /// Cancels the device's INVITE. Not any one viewer's: a viewer that gives up (CANCEL from its platform) only
+    /// leaves; the INVITE is cancelled when the stream ends because nobody is waiting for it any more.
+    /// </summary>
+    public CancellationTokenSource InviteCancellation { get; } = new();
 
     /// <summary>200 once the device answered and the relay accepts its media, else the status to answer upward.</summary>
     public Task<int> Established => _established.Task;
@@ -86,6 +93,9 @@ internal sealed class BridgeSession
     public SipDialog? UpperDialog { get; set; }
 
     public bool Ended { get; set; }
+
+    /// <summary>Counted as active and announced (SessionStartedEvent, store); a viewer refused while answering never is.</summary>
+    public bool Announced { get; set; }
 
     public string TransportLabel => BridgeSdp.Label(Leg.Transport);
 

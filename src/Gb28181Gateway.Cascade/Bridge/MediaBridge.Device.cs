@@ -19,6 +19,9 @@ internal sealed record ViewerLegRequest(MediaTransport Transport, Ssrc Ssrc, IPE
 /// <summary>The device side: finding a running live stream to share, or INVITing the device for a new one.</summary>
 internal sealed partial class MediaBridge
 {
+    /// <summary>How long a device may take to answer an INVITE finally (then 408 up): platforms give up after about as long.</summary>
+    private static readonly TimeSpan DeviceInviteTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// A running live stream of the channel (the caller becomes a pending viewer), or a new stream after the
     /// device answered, with the viewer's platform leg added. The leg is added before the device is INVITEd and a
@@ -86,7 +89,7 @@ internal sealed partial class MediaBridge
 
         if (created)
         {
-            await InviteDeviceAsync(stream, device, request, onProvisional, cancellationToken);
+            _ = InviteDeviceAsync(stream, device, request, onProvisional, stream.InviteCancellation.Token);
         }
         else
         {
@@ -160,11 +163,12 @@ internal sealed partial class MediaBridge
         SipDialogResult result;
         try
         {
-            result = await agent.InviteAsync(invite, target, new SipRequestOptions { OnProvisional = onProvisional }, cancellationToken);
+            result = await agent.InviteAsync(invite, target, new SipRequestOptions { OnProvisional = onProvisional, InviteTimeout = DeviceInviteTimeout },
+                cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            BridgeLog.DeviceInviteFailed(_logger, channelId, SipStatus.RequestTerminated, "cancelled by the platform");
+            BridgeLog.DeviceInviteFailed(_logger, channelId, SipStatus.RequestTerminated, "cancelled: no viewer waits for it any more");
             stream.Complete(SipStatus.RequestTerminated);
             return;
         }
@@ -182,7 +186,22 @@ internal sealed partial class MediaBridge
             return;
         }
 
-        stream.Dialog = dialog;
+        bool ended;
+        lock (_gate)
+        {
+            ended = stream.Ended;
+            if (!ended)
+            {
+                stream.Dialog = dialog;
+            }
+        }
+
+        if (ended)
+        {
+            await ByeAsync(dialog, "device " + device.DeviceId);   // every viewer left while the device was answering
+            return;
+        }
+
         var failure = await ConnectDeviceAsync(stream, result.Response);
         if (failure is not null)
         {
@@ -192,6 +211,7 @@ internal sealed partial class MediaBridge
             return;
         }
 
+        stream.EstablishedTimestamp = _time.GetTimestamp();
         _ = WatchDeviceAsync(stream);
         stream.Complete(SipStatus.Ok);
     }

@@ -141,19 +141,6 @@ internal sealed partial class MediaBridge
             return null;
         }
 
-        var response = sip.CreateResponse(SipStatus.Ok);
-        BridgeSdp.SetBody(response, BridgeSdp.ContentType, sdp.ToBytes());
-        try
-        {
-            await sip.RespondAsync(response);
-        }
-        catch (InvalidOperationException)
-        {
-            await leg.DisposeAsync();
-            await ReleasePendingAsync(stream, "platform cancelled");
-            return null;
-        }
-
         var session = new BridgeSession
         {
             Id = NewSessionId(),
@@ -166,22 +153,64 @@ internal sealed partial class MediaBridge
             OwnsSsrc = ownsSsrc,
             PlatformMedia = BridgeSdp.Describe(leg.Transport, BridgeSdp.EndPointOf(offer, media)!.Address.ToString(), media.Port),
             StartedAt = _time.GetUtcNow(),
-            UpperDialog = sip.Dialog,
         };
-        await RegisterAsync(session);
+        var orphan = Register(session);   // before the 200: the platform may look the session up (API, BYE) as soon as it has it
+        var response = sip.CreateResponse(SipStatus.Ok);
+        BridgeSdp.SetBody(response, BridgeSdp.ContentType, sdp.ToBytes());
+        try
+        {
+            await sip.RespondAsync(response);
+        }
+        catch (InvalidOperationException)
+        {
+            await EndViewerAsync(session, "platform cancelled", "refused");
+            return null;
+        }
+
+        bool ended;
+        lock (_gate)
+        {
+            session.UpperDialog = sip.Dialog;
+            ended = session.Ended;   // the stream ended while the 200 was on its way: EndViewerAsync had no dialog to BYE
+        }
+
+        if (ended)
+        {
+            if (sip.Dialog is { } dialog)
+            {
+                await ByeAsync(dialog, "platform " + platform);
+            }
+
+            return null;
+        }
+
+        await AnnounceAsync(session, orphan);
         return session;
     }
 
-    /// <summary>The viewer is attached: in the table, persisted, counted, announced. A stream that ended meanwhile ends it at once.</summary>
-    private async Task RegisterAsync(BridgeSession session)
+    /// <summary>The viewer is attached: in the table (no longer pending). True when its stream ended meanwhile.</summary>
+    private bool Register(BridgeSession session)
     {
-        bool orphan;
         lock (_gate)
         {
             session.Stream.Pending--;
-            orphan = session.Stream.Ended;
             session.Stream.Viewers.Add(session);
             _sessions.Add(session.Id, session);
+            return session.Stream.Ended;
+        }
+    }
+
+    /// <summary>The viewer has its stream: persisted, counted, announced. One whose stream ended meanwhile ends at once.</summary>
+    private async Task AnnounceAsync(BridgeSession session, bool orphan)
+    {
+        lock (_gate)
+        {
+            if (session.Ended)
+            {
+                return;
+            }
+
+            session.Announced = true;
         }
 
         BridgeMetrics.Started(session);

@@ -101,7 +101,7 @@ internal sealed partial class MediaBridge
                 : BridgeSdp.Describe(transport, request.TargetHost, request.TargetPort),
             StartedAt = _time.GetUtcNow(),
         };
-        await RegisterAsync(session);
+        await AnnounceAsync(session, Register(session));
         if (transport != MediaTransport.Udp)
         {
             await ConnectViewerAsync(session, target);

@@ -82,6 +82,7 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
         _endpoints.Handle(SipPeerRole.Device, SipMethod.Info, OnDeviceInfoAsync);
         _endpoints.Handle(SipPeerRole.Device, SipMethod.Ack, static _ => Task.CompletedTask);
         await EndStaleSessionsAsync(cancellationToken);
+        _ = RelayMediaStatusAsync(_events.Subscribe("bridge", 1000));
         var period = TimeSpan.FromSeconds(Math.Clamp(_options.Media.NoMediaTimeoutSeconds / 4.0, 0.25, 5));
         _watchdog = _time.CreateTimer(static s => ((MediaBridge)s!).CheckMedia(), this, period, period);
     }
@@ -127,6 +128,15 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
         return true;
     }
 
+    /// <summary>Viewers waiting for the channel's live stream to start (diagnostics and tests).</summary>
+    internal int PendingViewers(ChannelRef channel)
+    {
+        lock (_gate)
+        {
+            return _live.TryGetValue(channel, out var stream) ? stream.Pending : 0;
+        }
+    }
+
     private string NewSessionId() => _options.InstanceId + "-" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>No RTP from a device for NoMediaTimeoutSeconds ends its stream (and every viewer of it).</summary>
@@ -138,7 +148,8 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
         {
             foreach (var stream in _streams)
             {
-                if (stream.Dialog is not null && !stream.Ended && stream.Relay.IdleTime >= timeout)
+                if (stream.Dialog is not null && !stream.Ended && stream.Relay.IdleTime >= timeout
+                    && _time.GetElapsedTime(stream.EstablishedTimestamp) >= timeout)
                 {
                     (idle ??= []).Add(stream);
                 }
@@ -169,6 +180,8 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
     private async Task EndViewerAsync(BridgeSession session, string reason, string? result)
     {
         bool last;
+        bool announced;
+        SipDialog? upper;
         lock (_gate)
         {
             if (session.Ended)
@@ -177,13 +190,15 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
             }
 
             session.Ended = true;
+            announced = session.Announced;
+            upper = session.UpperDialog;
             _sessions.Remove(session.Id);
             session.Stream.Viewers.Remove(session);
             last = session.Stream.Viewers.Count == 0 && session.Stream.Pending == 0;
         }
 
         BridgeLog.SessionEnded(_logger, session.Id, session.Stream.Channel, session.Platform, reason);
-        if (session.UpperDialog is { State: not SipDialogState.Terminated } dialog)
+        if (upper is { State: not SipDialogState.Terminated } dialog)
         {
             await ByeAsync(dialog, "platform " + session.Platform);
         }
@@ -194,9 +209,17 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
             _ssrcs.Release(session.PlatformSsrc);
         }
 
-        BridgeMetrics.Ended(session, result);
-        await _store.DeleteSessionAsync(session.Id);
-        _events.Publish(new SessionStoppedEvent(session.Id, session.Stream.Channel, reason) { Timestamp = _time.GetUtcNow() });
+        if (announced)
+        {
+            BridgeMetrics.Ended(session, result);
+            await _store.DeleteSessionAsync(session.Id);
+            _events.Publish(new SessionStoppedEvent(session.Id, session.Stream.Channel, reason) { Timestamp = _time.GetUtcNow() });
+        }
+        else if (result is not null)
+        {
+            BridgeMetrics.Refused(session.Kind, result);
+        }
+
         if (last)
         {
             await EndStreamAsync(session.Stream, reason, null);
@@ -225,6 +248,11 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
         }
 
         stream.Complete(SipStatus.TemporarilyUnavailable);
+        if (stream.Dialog is null)
+        {
+            await stream.InviteCancellation.CancelAsync();
+        }
+
         foreach (var viewer in viewers)
         {
             await EndViewerAsync(viewer, reason, result);

@@ -84,14 +84,21 @@ internal sealed class CatalogSynchronizer
         }
         finally
         {
+            bool again;
             lock (entry.Gate)
             {
                 entry.Synchronizing = false;
-                if (entry.Generation == generation && entry.Record.Online && _options.CatalogRefreshSeconds > 0)
+                again = entry.Generation != generation && entry.Record.Online; // it restarted or came back meanwhile: its catalog is stale
+                if (!again && entry.Record.Online && _options.CatalogRefreshSeconds > 0)
                 {
                     entry.CatalogTimer?.Dispose();
                     entry.CatalogTimer = _time.CreateTimer(static s => Refresh(s), (this, entry), TimeSpan.FromSeconds(_options.CatalogRefreshSeconds), Timeout.InfiniteTimeSpan);
                 }
+            }
+
+            if (again)
+            {
+                _ = RunAsync(entry, withDeviceInfo: true);
             }
         }
     }
@@ -132,6 +139,11 @@ internal sealed class CatalogSynchronizer
 
     private async Task QueryCatalogAsync(DeviceEntry entry, int generation)
     {
+        if (entry.Generation != generation)
+        {
+            return; // it re-registered or went offline meanwhile: a new synchronization follows
+        }
+
         CatalogResult result;
         try
         {
@@ -162,7 +174,7 @@ internal sealed class CatalogSynchronizer
     private async Task SubscribeAsync(DeviceEntry entry, int generation)
     {
         if (_options.CatalogSubscriptionSeconds <= 0 || entry.Generation != generation || !entry.Record.Online
-            || _subscriptions.IsSubscribed(entry.DeviceId, ManscdpCmdType.Catalog))
+            || entry.CatalogSubscribeRefused == generation || _subscriptions.IsSubscribed(entry.DeviceId, ManscdpCmdType.Catalog))
         {
             return;
         }
@@ -174,7 +186,8 @@ internal sealed class CatalogSynchronizer
         }
         catch (DeviceRequestException)
         {
-            // logged by DeviceSubscriptions; the device is simply not subscribed until it registers again
+            // logged by DeviceSubscriptions; not asked again (catalog refreshes included) until it registers or comes back again
+            entry.CatalogSubscribeRefused = generation;
         }
     }
 

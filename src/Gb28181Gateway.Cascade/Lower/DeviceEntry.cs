@@ -1,7 +1,6 @@
 using Gb28181Gateway.Cascade.State;
 using Gb28181Gateway.Protocol.Manscdp;
 using Gb28181Gateway.Protocol.Text;
-using Gb28181Gateway.Sip.Dialogs;
 using Gb28181Gateway.Sip.Transport;
 
 namespace Gb28181Gateway.Cascade.Lower;
@@ -48,9 +47,8 @@ internal sealed class DeviceEntry
     /// <summary>Catalog refresh and subscription refresh.</summary>
     public ITimer? CatalogTimer { get; set; }
 
-    public SipDialog? CatalogSubscription { get; set; }
-
-    public DateTimeOffset CatalogSubscriptionExpires { get; set; }
+    /// <summary>The <see cref="Generation"/> in which the device refused the catalog SUBSCRIBE (-1: never).</summary>
+    public int CatalogSubscribeRefused { get; set; } = -1;
 
     /// <summary>True while a catalog synchronization runs (one at a time per device).</summary>
     public bool Synchronizing { get; set; }

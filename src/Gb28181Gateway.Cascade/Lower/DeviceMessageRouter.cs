@@ -53,9 +53,10 @@ internal sealed class DeviceMessageRouter
             return;
         }
 
-        if (Parse(incoming, deviceId) is not { } message)
+        var (message, error) = Parse(incoming, deviceId);
+        if (message is null)
         {
-            await incoming.RespondAsync(SipStatus.BadRequest, BadBodyReason);
+            await incoming.RespondAsync(SipStatus.BadRequest, error);
             return;
         }
 
@@ -87,9 +88,10 @@ internal sealed class DeviceMessageRouter
             return;
         }
 
-        if (Parse(incoming, deviceId) is not { } message)
+        var (message, error) = Parse(incoming, deviceId);
+        if (message is null)
         {
-            await incoming.RespondAsync(SipStatus.BadRequest, BadBodyReason);
+            await incoming.RespondAsync(SipStatus.BadRequest, error);
             return;
         }
 
@@ -103,26 +105,37 @@ internal sealed class DeviceMessageRouter
         await DispatchAsync(entry, message, incoming);
     }
 
-    private const string BadBodyReason = "Malformed MANSCDP body";
-
-    private ManscdpMessage? Parse(SipIncomingRequest incoming, string deviceId)
+    /// <summary>The body's model, or null and a reason phrase (printable ASCII, at most ~120 characters) saying why not.</summary>
+    private (ManscdpMessage? Message, string Error) Parse(SipIncomingRequest incoming, string deviceId)
     {
         var body = incoming.Request.Body;
         try
         {
             if (body.IsEmpty)
             {
-                throw new ManscdpFormatException("the MESSAGE has no body");
+                throw new ManscdpFormatException("the request has no body");
             }
 
-            return ManscdpCodec.Parse(body.Span);
+            return (ManscdpCodec.Parse(body.Span), string.Empty);
         }
         catch (FormatException ex)
         {
             _metrics.ManscdpError("parse");
             LowerLog.BadBody(_logger, deviceId, incoming.Source, ex.Message);
-            return null;
+            return (null, ReasonPhrase("Malformed MANSCDP body: " + ex.Message));
         }
+    }
+
+    private static string ReasonPhrase(string text)
+    {
+        var length = Math.Min(text.Length, 120);
+        return string.Create(length, text, static (span, s) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = s[i] is >= ' ' and <= '~' ? s[i] : '?';
+            }
+        });
     }
 
     private async Task DispatchAsync(DeviceEntry entry, ManscdpMessage message, SipIncomingRequest incoming)

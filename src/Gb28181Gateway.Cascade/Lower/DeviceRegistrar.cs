@@ -26,7 +26,7 @@ internal sealed class DeviceRegistrar
     private readonly SipOptions _options;
     private readonly DeviceDirectory _directory;
     private readonly DevicePresence _presence;
-    private readonly DigestServer _digest;
+    private DigestServer _digest;
     private readonly RegistrationThrottle _throttle;
     private readonly TimeProvider _time;
     private readonly LowerMetrics _metrics;
@@ -47,6 +47,12 @@ internal sealed class DeviceRegistrar
     }
 
     internal RegistrationThrottle Throttle => _throttle;
+
+    /// <summary>
+    /// Challenges with qop="auth" from now on. Off by default (no configuration key): many GB28181 devices only do
+    /// plain digest; tests use it to replay devices that answer qop challenges (seed 003).
+    /// </summary>
+    internal void OfferQop() => _digest = new DigestServer(_options.Domain, _time, useQop: true);
 
     public async Task HandleAsync(GatewayRequest gatewayRequest)
     {

@@ -41,6 +41,17 @@ internal sealed class PlatformSubscriptions
         }
     }
 
+    /// <summary>Removes and returns every subscription (the gateway is stopping).</summary>
+    public IReadOnlyList<PlatformSubscription> TakeAll()
+    {
+        lock (_items)
+        {
+            var all = _items.Values.ToList();
+            _items.Clear();
+            return all;
+        }
+    }
+
     public PlatformSubscription? Find(SipDialog dialog)
     {
         lock (_items)

@@ -49,6 +49,11 @@ internal sealed partial class UpperDomain
 
     private async Task ForwardChannelChangesAsync(PlatformContext platform, ChannelsChangedEvent changed, CancellationToken cancellationToken)
     {
+        if (changed.Changes.Any(i => i.EventKind is CatalogEvent.Add or CatalogEvent.Delete))
+        {
+            _ = await platform.Projection.BuildAsync(cancellationToken); // new channels get their upper IDs now; the shared count follows
+        }
+
         var subscription = platform.Subscriptions.Get(PlatformSubscriptionKind.Catalog, _time.GetUtcNow());
         if (subscription is null)
         {
@@ -84,7 +89,8 @@ internal sealed partial class UpperDomain
     private async Task ForwardAlarmAsync(PlatformContext platform, DeviceAlarmEvent alarm, CancellationToken cancellationToken)
     {
         var channel = new ChannelRef(alarm.DeviceId, alarm.Alarm.DeviceId);
-        if (!platform.Projection.TryMapUp(channel, out var upper))
+        var upper = await MapKnownChannelAsync(platform, channel, cancellationToken);
+        if (upper is null)
         {
             UpperLog.NotShared(_logger, platform.Name, ManscdpCmdType.Alarm, alarm.DeviceId, alarm.Alarm.DeviceId);
             return;
@@ -121,6 +127,20 @@ internal sealed partial class UpperDomain
             SumNum = report.SumNum is null ? null : positions.Count,
         };
         await NotifyOrSendAsync(platform, PlatformSubscriptionKind.MobilePosition, message, cancellationToken);
+    }
+
+    /// <summary>The channel's upper ID when it is a shared channel of the device (assigned now if it never was), else null.</summary>
+    private async Task<string?> MapKnownChannelAsync(PlatformContext platform, ChannelRef channel, CancellationToken cancellationToken)
+    {
+        if (platform.Projection.TryMapUp(channel, out var upper))
+        {
+            return upper;
+        }
+
+        var known = _devices.GetChannels(channel.DeviceId).FirstOrDefault(i => string.Equals(i.DeviceId, channel.ChannelId, StringComparison.Ordinal));
+        return known is not null && PlatformCatalogProjection.IsChannel(channel.DeviceId, known) && platform.Projection.IsShared(channel)
+            ? await platform.Projection.MapAsync(channel, cancellationToken)
+            : null;
     }
 
     private async Task NotifyOrSendAsync(PlatformContext platform, PlatformSubscriptionKind kind, ManscdpMessage message, CancellationToken cancellationToken)

@@ -74,6 +74,8 @@ internal sealed partial class UpperDomain
 
         switch (message)
         {
+            case CatalogQuery q:
+                return (SipStatus.Ok, ct => SendAsync(platform, ChannelCatalog(platform, channel, q), ct));
             case DeviceInfoQuery q:
                 return (SipStatus.Ok, ct => SendAsync(platform, ChannelInfo(platform, channel, q), ct));
             case DeviceStatusQuery q:
@@ -218,6 +220,14 @@ internal sealed partial class UpperDomain
     private static bool IsPtz(DeviceControl control) =>
         control.PtzCmd is not null || control.DragZoomIn is not null || control.DragZoomOut is not null || control.PtzPreciseCtrl is not null
         || control.HomePosition is not null;
+
+    /// <summary>A catalog query naming one channel: that channel alone.</summary>
+    private CatalogResponse ChannelCatalog(PlatformContext platform, ChannelRef channel, CatalogQuery query)
+    {
+        var item = _devices.GetChannels(channel.DeviceId).FirstOrDefault(i => string.Equals(i.DeviceId, channel.ChannelId, StringComparison.Ordinal));
+        CatalogItem[] items = item is null ? [] : [platform.Projection.Project(item, query.DeviceId)];
+        return new CatalogResponse { Sn = query.Sn, DeviceId = query.DeviceId, SumNum = items.Length, Items = items };
+    }
 
     private DeviceInfoResponse ChannelInfo(PlatformContext platform, ChannelRef channel, DeviceInfoQuery query)
     {

@@ -10,11 +10,13 @@ namespace Gb28181Gateway.Cascade.Upper;
 /// <summary>
 /// SUBSCRIBE from platforms (Catalog, Alarm, MobilePosition): accepted with 200 carrying a MANSCDP Result,
 /// tracked until expiry; an in-dialog SUBSCRIBE refreshes, <c>Expires: 0</c> ends it with a final NOTIFY.
-/// A catalog subscription gets an immediate NOTIFY (RFC 6665 §4.2.1.2) with an empty list.
+/// A catalog subscription gets an initial NOTIFY (RFC 6665 §4.2.1.2) with an empty list, half a second after the 200.
 /// </summary>
 internal sealed partial class UpperDomain
 {
     private const int DefaultSubscriptionSeconds = 3600;
+
+    private static readonly TimeSpan InitialNotifyDelay = TimeSpan.FromMilliseconds(500);
 
     private async Task OnSubscribeAsync(GatewayRequest request)
     {
@@ -98,7 +100,11 @@ internal sealed partial class UpperDomain
         if (kind == PlatformSubscriptionKind.Catalog)
         {
             var empty = new CatalogNotify { Sn = platform.Session.NextSn(), DeviceId = platform.Options.DeviceId, SumNum = 0 };
-            Track(ct => NotifyAsync(platform, subscription, ManscdpCodec.Encode(empty, platform.Charset), ct));
+            Track(async ct =>
+            {
+                await Task.Delay(InitialNotifyDelay, _time, ct); // let the subscriber take in the 200 first: a NOTIFY that overtakes it meets 481 and ends the dialog
+                await NotifyAsync(platform, subscription, ManscdpCodec.Encode(empty, platform.Charset), ct);
+            });
         }
     }
 

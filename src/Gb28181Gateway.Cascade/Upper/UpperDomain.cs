@@ -84,9 +84,18 @@ internal sealed partial class UpperDomain : IPlatformDirectory, IPlatformChannel
         }
     }
 
-    /// <summary>Unregisters from every platform (in parallel, each bounded by <paramref name="bound"/>) and ends the background work.</summary>
+    /// <summary>
+    /// Ends the platforms' subscriptions (final NOTIFY), unregisters from every platform (in parallel, each bounded by
+    /// <paramref name="bound"/>) and ends the background work.
+    /// </summary>
     public async Task StopAsync(TimeSpan bound)
     {
+        using (var ending = new CancellationTokenSource(bound, _time))
+        {
+            await Task.WhenAll(_platforms.Values.SelectMany(p => p.Subscriptions.TakeAll().Select(s => EndSubscriptionAsync(p, s, ending.Token))))
+                .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         await _stopping.CancelAsync();
         await Task.WhenAll(_platforms.Values.Select(p => p.Session.StopAsync(bound)));
         await Task.WhenAll(_work.Keys).WaitAsync(bound, _time).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -141,7 +150,22 @@ internal sealed partial class UpperDomain : IPlatformDirectory, IPlatformChannel
     /// <summary>Runs <paramref name="work"/> in the background, tracked so stopping can wait for it.</summary>
     private void Track(Func<CancellationToken, Task> work)
     {
-        var task = Task.Run(() => work(_stopping.Token), CancellationToken.None);
+        var task = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await work(_stopping.Token);
+                }
+                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+                {
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    UpperLog.WorkFailed(_logger, ex);
+                }
+            },
+            CancellationToken.None);
         _work.TryAdd(task, 0);
         _ = task.ContinueWith(t => _work.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }

@@ -65,6 +65,9 @@ internal static partial class UpperLog
     [LoggerMessage(EventId = 5203, Level = LogLevel.Error, Message = "Upper domain event loop failed on {Event}")]
     public static partial void EventFailed(ILogger logger, string @event, Exception exception);
 
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Error, Message = "Answering a platform request failed")]
+    public static partial void WorkFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = 5300, Level = LogLevel.Warning, Message = "Platform {Platform}: channel {Channel} has ID {ChannelId} already used by another device; renumbered to {UpperId}")]
     public static partial void Renumbered(ILogger logger, string platform, string channel, string channelId, string upperId);
 }

@@ -76,29 +76,21 @@ internal sealed class MetricFamily : ExpositionFamily
 
     public void Record(InstrumentBinding binding, long value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        switch (Kind)
+        if (Kind is MetricKind.Gauge or MetricKind.ObservableGauge or MetricKind.Histogram)
         {
-            case MetricKind.Counter when value < 0:
-            case MetricKind.ObservableCounter when value < 0:
-                Drop(DropReason.NegativeIncrement);
-                break;
-            case MetricKind.Counter:
-            case MetricKind.UpDownCounter:
-                ((SumSeries?)binding.Find(tags))?.Add(value);
-                break;
-            case MetricKind.ObservableCounter:
-            case MetricKind.ObservableUpDownCounter:
-                CountObserved(binding.Find(tags) is SumSeries sum && sum.Observe(value, _epoch.Value));
-                break;
-            case MetricKind.Gauge:
-                ((GaugeSeries?)binding.Find(tags))?.Set(value);
-                break;
-            case MetricKind.ObservableGauge:
-                CountObserved(binding.Find(tags) is GaugeSeries gauge && gauge.Observe(value, _epoch.Value));
-                break;
-            default:
-                ((HistogramSeries?)binding.Find(tags))?.Record(value);
-                break;
+            Record(binding, (double)value, tags); // these hold doubles; only sums keep integral values exactly
+        }
+        else if (value < 0 && Kind.IsMonotonic())
+        {
+            Drop(DropReason.NegativeIncrement);
+        }
+        else if (Kind.IsObservable())
+        {
+            CountObserved(binding.Find(tags) is SumSeries sum && sum.Observe(value, _epoch.Value));
+        }
+        else
+        {
+            ((SumSeries?)binding.Find(tags))?.Add(value);
         }
     }
 
@@ -109,38 +101,30 @@ internal sealed class MetricFamily : ExpositionFamily
         if (Kind == MetricKind.Gauge)
         {
             ((GaugeSeries?)binding.Find(tags))?.Set(value);
-            return;
         }
-
-        if (Kind == MetricKind.ObservableGauge)
+        else if (Kind == MetricKind.ObservableGauge)
         {
             CountObserved(binding.Find(tags) is GaugeSeries gauge && gauge.Observe(value, _epoch.Value));
-            return;
         }
-
-        if (!double.IsFinite(value))
+        else if (!double.IsFinite(value))
         {
             Drop(DropReason.NotFinite);
-            return;
         }
-
-        switch (Kind)
+        else if (Kind == MetricKind.Histogram)
         {
-            case MetricKind.Counter when value < 0:
-            case MetricKind.ObservableCounter when value < 0:
-                Drop(DropReason.NegativeIncrement);
-                break;
-            case MetricKind.Counter:
-            case MetricKind.UpDownCounter:
-                ((SumSeries?)binding.Find(tags))?.Add(value);
-                break;
-            case MetricKind.ObservableCounter:
-            case MetricKind.ObservableUpDownCounter:
-                CountObserved(binding.Find(tags) is SumSeries sum && sum.Observe(value, _epoch.Value));
-                break;
-            default:
-                ((HistogramSeries?)binding.Find(tags))?.Record(value);
-                break;
+            ((HistogramSeries?)binding.Find(tags))?.Record(value);
+        }
+        else if (value < 0 && Kind.IsMonotonic())
+        {
+            Drop(DropReason.NegativeIncrement);
+        }
+        else if (Kind.IsObservable())
+        {
+            CountObserved(binding.Find(tags) is SumSeries sum && sum.Observe(value, _epoch.Value));
+        }
+        else
+        {
+            ((SumSeries?)binding.Find(tags))?.Add(value);
         }
     }
 

@@ -31,4 +31,7 @@ internal static partial class MqttBridgeLog
 
     [LoggerMessage(7158, LogLevel.Error, "MQTT bridge event loop failed")]
     public static partial void EventLoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(7159, LogLevel.Error, "MQTT bridge control loop failed; control requests are no longer served")]
+    public static partial void ControlLoopFailed(ILogger logger, Exception exception);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Gb28181Gateway.Cascade.Events;
 using Gb28181Gateway.Integrations.Mqtt;
@@ -22,6 +23,7 @@ internal sealed class MqttBridgeService : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _timeProvider;
+    private readonly IMeterFactory? _meterFactory;
     private readonly int _eventCapacity;
     private readonly int _maxConcurrentRequests;
     private readonly SemaphoreSlim _requestSlots;
@@ -39,7 +41,8 @@ internal sealed class MqttBridgeService : IHostedService, IAsyncDisposable
         ILoggerFactory loggerFactory,
         TimeProvider timeProvider,
         int eventCapacity = 10_000,
-        int maxConcurrentRequests = MqttBridgeOptions.MaxConcurrentRequests)
+        int maxConcurrentRequests = MqttBridgeOptions.MaxConcurrentRequests,
+        IMeterFactory? meterFactory = null)
     {
         clientOptions.Validate();
         _clientOptions = clientOptions;
@@ -48,8 +51,9 @@ internal sealed class MqttBridgeService : IHostedService, IAsyncDisposable
         _encoder = new MqttEventEncoder(topics);
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<MqttBridgeService>();
-        _handler = new MqttControlHandler(services, _logger);
+        _handler = new MqttControlHandler(services, _logger, timeProvider);
         _timeProvider = timeProvider;
+        _meterFactory = meterFactory;
         _eventCapacity = eventCapacity;
         _maxConcurrentRequests = maxConcurrentRequests;
         _requestSlots = new SemaphoreSlim(maxConcurrentRequests, maxConcurrentRequests);
@@ -62,9 +66,9 @@ internal sealed class MqttBridgeService : IHostedService, IAsyncDisposable
     {
         // Subscribe before anything else so no event published during start-up is missed.
         _events = _bus.Subscribe("mqtt", _eventCapacity);
-        _client = new MqttClient(_clientOptions, _loggerFactory.CreateLogger<MqttClient>(), _timeProvider);
+        _client = new MqttClient(_clientOptions, _loggerFactory.CreateLogger<MqttClient>(), _timeProvider, _meterFactory);
         _client.ConnectionStateChanged += OnConnectionStateChanged;
-        MqttBridgeLog.Starting(_logger, $"{_clientOptions.Host}:{_clientOptions.Port}", _clientOptions.ClientId, _topics.Status[..^"/status".Length]);
+        MqttBridgeLog.Starting(_logger, $"{_clientOptions.Host}:{_clientOptions.Port}", _clientOptions.ClientId, _topics.Root);
         _eventLoop = PumpEventsAsync(_events, _client, _stopping.Token);
         _controlLoop = ConnectAndServeAsync(_client, _stopping.Token);
         return Task.CompletedTask;
@@ -213,15 +217,25 @@ internal sealed class MqttBridgeService : IHostedService, IAsyncDisposable
             return;
         }
 
-        await foreach (var message in client.Messages.ReadAllAsync(stopping))
+        try
         {
-            if (!string.Equals(message.Topic, _topics.ControlRequest, StringComparison.Ordinal))
+            await foreach (var message in client.Messages.ReadAllAsync(stopping))
             {
-                continue;
-            }
+                if (!string.Equals(message.Topic, _topics.ControlRequest, StringComparison.Ordinal))
+                {
+                    continue;
+                }
 
-            await _requestSlots.WaitAsync(stopping);
-            _ = ServeAsync(client, message, stopping);
+                await _requestSlots.WaitAsync(stopping);
+                _ = ServeAsync(client, message, stopping);
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            MqttBridgeLog.ControlLoopFailed(_logger, ex);
         }
     }
 

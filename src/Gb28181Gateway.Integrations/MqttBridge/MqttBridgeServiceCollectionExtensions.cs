@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Gb28181Gateway.Cascade.Bridge;
 using Gb28181Gateway.Cascade.Configuration;
 using Gb28181Gateway.Cascade.Events;
@@ -46,7 +47,8 @@ public static class MqttBridgeServiceCollectionExtensions
             services,
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetService<TimeProvider>() ?? TimeProvider.System,
-            eventCapacity: Math.Max(1, options.Mqtt.MaxQueuedMessages));
+            eventCapacity: Math.Max(1, options.Mqtt.MaxQueuedMessages),
+            meterFactory: sp.GetService<IMeterFactory>());
     }
 
     private sealed class DisabledBridge : IHostedService

@@ -8,6 +8,7 @@ internal sealed class MqttBridgeTopics
     public MqttBridgeTopics(string prefix, string instanceId)
     {
         var root = string.IsNullOrEmpty(prefix) ? instanceId : prefix.TrimEnd('/') + "/" + instanceId;
+        Root = root;
         Status = root + "/status";
         Alarm = root + "/events/alarm";
         Device = root + "/events/device";
@@ -21,6 +22,9 @@ internal sealed class MqttBridgeTopics
         : this(options.Mqtt.TopicPrefix, options.InstanceId)
     {
     }
+
+    /// <summary><c>{TopicPrefix}/{InstanceId}</c>.</summary>
+    public string Root { get; }
 
     /// <summary>Retained <c>online</c> / <c>offline</c>; the offline one is also the last will.</summary>
     public string Status { get; }

@@ -29,7 +29,7 @@ internal sealed partial class MqttControlHandler
     {
         var deviceId = p.RequiredId("deviceId");
         var what = p.RequiredChoice("what", QueryKinds);
-        var channelId = p.OptionalString("channelId");
+        var channelId = p.OptionalId("channelId");
         var client = RequireOnlineDevice(deviceId, channelId);
         var target = channelId ?? deviceId;
         switch (what)

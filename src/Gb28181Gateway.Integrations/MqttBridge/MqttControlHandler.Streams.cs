@@ -49,6 +49,11 @@ internal sealed partial class MqttControlHandler
         {
             session = await streams.StartAsync(request, ct);
         }
+        catch (ArgumentException ex)
+        {
+            // The stream service's own checks (e.g. a target that is not an IP address).
+            throw MqttControlException.InvalidParams($"stream.start: {ex.Message}");
+        }
         catch (Exception ex) when (ex is InvalidOperationException or IOException or TimeoutException)
         {
             throw new MqttControlException(ex is TimeoutException ? MqttControlError.DeviceTimeout : MqttControlError.Failed, $"stream.start failed: {ex.Message}", ex);
@@ -93,7 +98,22 @@ internal sealed partial class MqttControlHandler
             throw MqttControlException.InvalidParams($"session {sessionId} is a {session.Kind} session; playback.control needs a Playback or Download session");
         }
 
-        await Require(_services.Streams, "the stream service").ControlPlaybackAsync(sessionId, action, scale, seek, ct);
+        try
+        {
+            await Require(_services.Streams, "the stream service").ControlPlaybackAsync(sessionId, action, scale, seek, ct);
+        }
+        catch (KeyNotFoundException)
+        {
+            throw UnknownSession(sessionId); // ended meanwhile
+        }
+        catch (ArgumentException ex)
+        {
+            throw MqttControlException.InvalidParams($"playback.control: {ex.Message}");
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new MqttControlException(MqttControlError.Failed, $"playback.control: {ex.Message}", ex);
+        }
         return Result(new PlaybackControlView(sessionId, action), MqttBridgeJsonContext.Wire.PlaybackControlView);
     }
 

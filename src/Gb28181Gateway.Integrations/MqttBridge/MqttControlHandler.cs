@@ -19,13 +19,20 @@ internal sealed record MqttControlServices(
 /// </summary>
 internal sealed partial class MqttControlHandler
 {
+    /// <summary>How long one request may run before it is answered with a timeout (device requests have their own, shorter, timeouts).</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromSeconds(60);
+
     private readonly MqttControlServices _services;
     private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly TimeSpan _requestTimeout;
 
-    public MqttControlHandler(MqttControlServices services, ILogger logger)
+    public MqttControlHandler(MqttControlServices services, ILogger logger, TimeProvider? timeProvider = null, TimeSpan? requestTimeout = null)
     {
         _services = services;
         _logger = logger;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _requestTimeout = requestTimeout ?? DefaultRequestTimeout;
     }
 
     /// <summary>The answer's topic and payload for <paramref name="payload"/> received on the request topic.</summary>
@@ -38,9 +45,11 @@ internal sealed partial class MqttControlHandler
             return (request.ReplyTo, MqttControlResponse.Error(request.Id, malformed.Code, malformed.Message));
         }
 
+        using var deadline = new CancellationTokenSource(_requestTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var result = await RunAsync(request.Method, request.Params, cancellationToken);
+            var result = await RunAsync(request.Method, request.Params, linked.Token);
             return (request.ReplyTo, MqttControlResponse.Success(request.Id, result));
         }
         catch (MqttControlException ex)
@@ -58,11 +67,14 @@ internal sealed partial class MqttControlHandler
         {
             throw;
         }
-        catch (OperationCanceledException ex)
+        catch (OperationCanceledException)
         {
-            // A service's own deadline (not ours): the requester sees a timeout.
-            MqttBridgeLog.RequestFailed(_logger, request.Method, request.IdText, MqttControlError.DeviceTimeout, ex.Message);
-            return (request.ReplyTo, MqttControlResponse.Error(request.Id, MqttControlError.DeviceTimeout, $"{request.Method} timed out"));
+            // Our deadline, or a service's own: the requester sees a timeout.
+            var message = deadline.IsCancellationRequested
+                ? $"{request.Method} did not complete within {_requestTimeout.TotalSeconds:0} s"
+                : $"{request.Method} timed out";
+            MqttBridgeLog.RequestFailed(_logger, request.Method, request.IdText, MqttControlError.DeviceTimeout, message);
+            return (request.ReplyTo, MqttControlResponse.Error(request.Id, MqttControlError.DeviceTimeout, message));
         }
         catch (Exception ex)
         {

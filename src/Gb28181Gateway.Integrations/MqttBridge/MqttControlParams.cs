@@ -50,6 +50,9 @@ internal readonly struct MqttControlParams
         return id;
     }
 
+    /// <summary>A 20-digit GB28181 ID, or null when absent.</summary>
+    public string? OptionalId(string name) => OptionalString(name) is null ? null : RequiredId(name);
+
     public int? OptionalInt(string name, int min, int max)
     {
         if (!TryGet(name, out var value))

@@ -54,7 +54,7 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public Meter Meter => _metrics.Meter;
 
-    /// <summary>Raised (on a Redis or timer thread) when Redis becomes reachable again.</summary>
+    /// <summary>Raised (on a Redis thread) when the multiplexer has re-established its connection.</summary>
     public event Action? Restored;
 
     /// <summary>Counts a failed operation and marks Redis down (logged once per outage).</summary>
@@ -106,8 +106,6 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             RedisLog.Connected(_logger, _endpoint, _instance, _prefix);
         }
-
-        Restored?.Invoke();
     }
 
     public async ValueTask DisposeAsync()
@@ -124,7 +122,9 @@ internal sealed class RedisConnection : IAsyncDisposable
         _metrics.Dispose();
     }
 
-    private static ConfigurationOptions Configure(string configuration)
+    /// <summary>Parses the configuration string and applies the store's defaults (background connect, short connect timeout).</summary>
+    /// <exception cref="ArgumentException">The string is not a StackExchange.Redis configuration or names no endpoint.</exception>
+    internal static ConfigurationOptions Configure(string configuration)
     {
         ConfigurationOptions options;
         try
@@ -198,9 +198,11 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType == ConnectionType.Interactive && CanTry)
+        // Not yet "up": right after the link is back the multiplexer may still refuse commands; the store
+        // probes (PING or its pending writes) and an operation that succeeds marks Redis reachable.
+        if (e.ConnectionType == ConnectionType.Interactive)
         {
-            Succeeded();
+            Restored?.Invoke();
         }
     }
 }

@@ -7,13 +7,13 @@ namespace Gb28181Gateway.Integrations.Redis;
 internal sealed partial class RedisStateStore
 {
     /// <summary>
-    /// Waits until every change made before the call is written, or Redis is unreachable (then the changes
-    /// stay pending and are written when it returns).
+    /// Waits until every change made before the call is written, or Redis is marked unreachable (then the
+    /// changes stay pending and are written when it returns).
     /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         await _connection.ConnectTask.WaitAsync(cancellationToken);
-        while (!_pending.IsEmpty && _connection.CanTry && !_stopping.IsCancellationRequested)
+        while (!_pending.IsEmpty && _connection.IsUp && !_stopping.IsCancellationRequested)
         {
             var round = Volatile.Read(ref _roundDone).Task;
             Wake();
@@ -61,19 +61,21 @@ internal sealed partial class RedisStateStore
         var token = _stopping.Token;
         try
         {
+            await _connection.ConnectTask;
+            Wake();
             while (await _wake.Reader.WaitToReadAsync(token))
             {
                 _wake.Reader.TryRead(out _);
-                await _connection.ConnectTask;
-                var ok = true;
+                var ok = _connection.IsUp || await ProbeAsync();
                 while (ok && !_pending.IsEmpty && !token.IsCancellationRequested)
                 {
                     ok = _connection.CanTry && await WriteRoundAsync();
                 }
 
                 Interlocked.Exchange(ref _roundDone, NewRound()).TrySetResult();
-                if (!ok)
+                if (!ok || !_connection.IsUp)
                 {
+                    // While Redis is unreachable: try again later (the multiplexer's restored event may come first).
                     _retry.Change(_settings.RetryInterval, Timeout.InfiniteTimeSpan);
                 }
             }
@@ -84,6 +86,27 @@ internal sealed partial class RedisStateStore
         finally
         {
             _roundDone.TrySetResult();
+        }
+    }
+
+    /// <summary>While Redis is marked unreachable: PING when the multiplexer has a connection; true when it answered.</summary>
+    private async Task<bool> ProbeAsync()
+    {
+        if (!_connection.CanTry)
+        {
+            return false;
+        }
+
+        try
+        {
+            await WithTimeout(_connection.Database.PingAsync());
+            _connection.Succeeded();
+            return true;
+        }
+        catch (Exception ex) when (IsBackendFailure(ex))
+        {
+            _connection.Failed(RedisOperation.Connection, ex);
+            return false;
         }
     }
 

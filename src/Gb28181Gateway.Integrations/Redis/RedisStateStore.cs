@@ -16,6 +16,14 @@ namespace Gb28181Gateway.Integrations.Redis;
 /// </summary>
 internal sealed partial class RedisStateStore : IStateStore, IAsyncDisposable
 {
+    // KEYS[1] = device index, KEYS[n+1] = key of ARGV[n]: removes ARGV[n] from the index when its key is gone.
+    private const string PruneIndexScript = """
+        for i, id in ipairs(ARGV) do
+          if redis.call('EXISTS', KEYS[i + 1]) == 0 then redis.call('SREM', KEYS[1], id) end
+        end
+        return 0
+        """;
+
     private readonly RedisStateStoreSettings _settings;
     private readonly InMemoryStateStore _local = new();
     private readonly RedisPendingWrites _pending;
@@ -331,8 +339,8 @@ internal sealed partial class RedisStateStore : IStateStore, IAsyncDisposable
 
         if (gone is not null)
         {
-            // Registrations that expired in Redis: prune the index (nothing waits for it).
-            _ = db.SetRemoveAsync(_keys.Devices, [.. gone], CommandFlags.FireAndForget);
+            // Registrations that expired in Redis leave the index, unless re-registered since (nothing waits for it).
+            _ = db.ScriptEvaluateAsync(PruneIndexScript, [_keys.Devices, .. gone.Select(id => _keys.Device(id!))], [.. gone], CommandFlags.FireAndForget);
         }
     }
 

@@ -37,6 +37,8 @@ internal sealed record RedisStateStoreSettings
             throw new ArgumentException("Gateway:InstanceId must not be empty when Gateway:Redis:Configuration is set (it names this gateway's keys)", nameof(options));
         }
 
+        // Fails start-up now, naming the key, rather than when the store is first resolved.
+        _ = RedisConnection.Configure(options.Redis.Configuration);
         return new RedisStateStoreSettings
         {
             Configuration = options.Redis.Configuration,

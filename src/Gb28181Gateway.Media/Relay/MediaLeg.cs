@@ -31,7 +31,7 @@ public abstract class MediaLeg
     public IPEndPoint? RemoteEndPoint
     {
         get => Volatile.Read(ref _remote);
-        private protected set => Volatile.Write(ref _remote, value);
+        internal set => Volatile.Write(ref _remote, value);
     }
 
     /// <summary>UDP: the peer's address is known (platform) or packets are accepted (device); TCP: the connection is up.</summary>

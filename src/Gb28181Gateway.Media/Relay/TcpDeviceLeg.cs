@@ -15,23 +15,16 @@ namespace Gb28181Gateway.Media.Relay;
 /// </summary>
 internal sealed class TcpDeviceLeg : DeviceLeg
 {
-    private readonly SourceFilter _filter;
-    private readonly TcpAcceptor? _acceptor;
+    private readonly TcpLegLink _link;
     private readonly Lock _gate = new();
     private Socket? _connection;
     private Task _readLoop = Task.CompletedTask;
-    private int _connectStarted;
-    private int _closed;
 
     public TcpDeviceLeg(RelaySession session, PortLease lease, MediaTransport transport, SourceFilter filter)
         : base(session, lease, transport)
     {
-        _filter = filter;
-        if (transport == MediaTransport.TcpPassive)
-        {
-            _acceptor = new TcpAcceptor(lease.Socket, filter, Adopt, Refused, Relay.TimeProvider);
-            _acceptor.Start();
-        }
+        _link = new TcpLegLink(this, filter, Adopt, Refused);
+        _link.Start();
     }
 
     public override bool IsConnected => Volatile.Read(ref _connection) is not null;
@@ -39,23 +32,7 @@ internal sealed class TcpDeviceLeg : DeviceLeg
     public override async Task ConnectAsync(IPEndPoint remote, CancellationToken cancellationToken = default)
     {
         CheckRemote(remote);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) != 0, this);
-        if (Transport == MediaTransport.TcpPassive)
-        {
-            _filter.SetRemote(remote);
-            RemoteEndPoint ??= remote;
-            return;
-        }
-
-        if (Interlocked.Exchange(ref _connectStarted, 1) != 0)
-        {
-            throw new InvalidOperationException($"the device leg on port {LocalPort} already connected (or tried to); create a new session to retry");
-        }
-
-        RemoteEndPoint = remote;
-        var socket = Lease.Socket;
-        await TcpConnector.ConnectAsync(socket, LocalPort, remote, Relay.Options.ConnectTimeoutSeconds, Relay.TimeProvider, cancellationToken).ConfigureAwait(false);
-        if (!Adopt(socket, remote))
+        if (!await _link.ConnectAsync(remote, "create a new session to retry", cancellationToken).ConfigureAwait(false))
         {
             throw new ObjectDisposedException(nameof(TcpDeviceLeg), "the session closed while the device leg was connecting");
         }
@@ -63,7 +40,7 @@ internal sealed class TcpDeviceLeg : DeviceLeg
 
     internal override async ValueTask CloseAsync()
     {
-        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        if (!_link.TryClose())
         {
             return;
         }
@@ -81,31 +58,19 @@ internal sealed class TcpDeviceLeg : DeviceLeg
             TcpConnector.Abort(connection);
         }
 
-        Lease.Socket.Dispose();
-        await readLoop.ConfigureAwait(false);
-        if (_acceptor is not null)
-        {
-            await _acceptor.Completion.ConfigureAwait(false);
-        }
-
-        Lease.Dispose();
+        await _link.ReleaseAsync(readLoop).ConfigureAwait(false);
     }
 
     private bool Adopt(Socket connection, IPEndPoint remote)
     {
         lock (_gate)
         {
-            if (_connection is not null || Volatile.Read(ref _closed) != 0)
+            if (!_link.TryAdopt(connection, remote, hasConnection: _connection is not null))
             {
                 return false;
             }
 
-            connection.NoDelay = true;
             Volatile.Write(ref _connection, connection);
-            if (Transport == MediaTransport.TcpPassive)
-            {
-                RemoteEndPoint = remote;
-            }
 
             // The previous connection's loop has ended (it cleared _connection): one reader at a time.
             _readLoop = ReadLoopAsync(connection);
@@ -166,7 +131,7 @@ internal sealed class TcpDeviceLeg : DeviceLeg
         }
 
         TcpConnector.Abort(connection);
-        if (Volatile.Read(ref _closed) == 0)
+        if (!_link.IsClosed)
         {
             Session.RaiseLegClosed(this, reason);
         }

@@ -15,22 +15,15 @@ namespace Gb28181Gateway.Media.Relay;
 /// </summary>
 internal sealed class TcpPlatformLeg : PlatformLeg
 {
-    private readonly SourceFilter _filter;
-    private readonly TcpAcceptor? _acceptor;
+    private readonly TcpLegLink _link;
     private readonly Lock _gate = new();
     private Connection? _connection;
-    private int _connectStarted;
-    private int _closed;
 
     public TcpPlatformLeg(RelaySession session, PortLease lease, MediaTransport transport, uint? ssrc, SourceFilter filter)
         : base(session, lease, transport, ssrc)
     {
-        _filter = filter;
-        if (transport == MediaTransport.TcpPassive)
-        {
-            _acceptor = new TcpAcceptor(lease.Socket, filter, Adopt, Refused, Relay.TimeProvider);
-            _acceptor.Start();
-        }
+        _link = new TcpLegLink(this, filter, Adopt, Refused);
+        _link.Start();
     }
 
     public override bool IsConnected => Volatile.Read(ref _connection) is not null;
@@ -38,22 +31,7 @@ internal sealed class TcpPlatformLeg : PlatformLeg
     public override async Task ConnectAsync(IPEndPoint remote, CancellationToken cancellationToken = default)
     {
         CheckRemote(remote);
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) != 0, this);
-        if (Transport == MediaTransport.TcpPassive)
-        {
-            _filter.SetRemote(remote);
-            RemoteEndPoint ??= remote;
-            return;
-        }
-
-        if (Interlocked.Exchange(ref _connectStarted, 1) != 0)
-        {
-            throw new InvalidOperationException($"the platform leg on port {LocalPort} already connected (or tried to); add a new leg to retry");
-        }
-
-        RemoteEndPoint = remote;
-        await TcpConnector.ConnectAsync(Lease.Socket, LocalPort, remote, Relay.Options.ConnectTimeoutSeconds, Relay.TimeProvider, cancellationToken).ConfigureAwait(false);
-        if (!Adopt(Lease.Socket, remote))
+        if (!await _link.ConnectAsync(remote, "add a new leg to retry", cancellationToken).ConfigureAwait(false))
         {
             throw new ObjectDisposedException(nameof(TcpPlatformLeg), "the leg closed while it was connecting");
         }
@@ -86,7 +64,7 @@ internal sealed class TcpPlatformLeg : PlatformLeg
 
     internal override async ValueTask CloseAsync()
     {
-        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        if (!_link.TryClose())
         {
             return;
         }
@@ -102,37 +80,20 @@ internal sealed class TcpPlatformLeg : PlatformLeg
             TcpConnector.Abort(connection.Socket);
         }
 
-        Lease.Socket.Dispose();
-        if (connection is not null)
-        {
-            await connection.ReadLoop.ConfigureAwait(false);
-        }
-
-        if (_acceptor is not null)
-        {
-            await _acceptor.Completion.ConfigureAwait(false);
-        }
-
-        Lease.Dispose();
+        await _link.ReleaseAsync(connection?.ReadLoop ?? Task.CompletedTask).ConfigureAwait(false);
     }
 
     private bool Adopt(Socket socket, IPEndPoint remote)
     {
         lock (_gate)
         {
-            if (_connection is not null || Volatile.Read(ref _closed) != 0)
+            if (!_link.TryAdopt(socket, remote, hasConnection: _connection is not null))
             {
                 return false;
             }
 
-            socket.NoDelay = true;
             var connection = new Connection(socket);
             connection.Sender = new TcpFrameSender(socket, Relay.Options.TcpBacklogBytes, ex => Lost(connection, MediaLegCloseReason.ConnectionError));
-            if (Transport == MediaTransport.TcpPassive)
-            {
-                RemoteEndPoint = remote;
-            }
-
             Volatile.Write(ref _connection, connection);
             connection.ReadLoop = ReadLoopAsync(connection);
         }
@@ -184,7 +145,7 @@ internal sealed class TcpPlatformLeg : PlatformLeg
         }
 
         TcpConnector.Abort(connection.Socket);
-        if (Volatile.Read(ref _closed) == 0)
+        if (!_link.IsClosed)
         {
             Session.RaiseLegClosed(this, reason);
         }

@@ -187,26 +187,19 @@ public sealed record SipNameAddress
         return true;
     }
 
+    /// <summary>The first '&lt;' outside quoted strings (a display name may contain one); -1 when none.</summary>
     private static int FindOpeningAngle(ReadOnlySpan<byte> text)
     {
-        var inQuotes = false;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (inQuotes)
+            if (c == (byte)'"')
             {
-                if (c == (byte)'\\')
+                i = SipSyntax.ClosingQuote(text, i);
+                if (i < 0)
                 {
-                    i++;
+                    return -1;
                 }
-                else if (c == (byte)'"')
-                {
-                    inQuotes = false;
-                }
-            }
-            else if (c == (byte)'"')
-            {
-                inQuotes = true;
             }
             else if (c == (byte)'<')
             {

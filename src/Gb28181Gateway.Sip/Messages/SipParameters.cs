@@ -236,24 +236,16 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>, IEquatable<SipP
     private static int CountSeparators(ReadOnlySpan<byte> text, bool allowQuoted)
     {
         var count = 0;
-        var inQuotes = false;
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (inQuotes)
+            if (c == (byte)'"' && allowQuoted)
             {
-                if (c == (byte)'\\')
+                i = SipSyntax.ClosingQuote(text, i);
+                if (i < 0)
                 {
-                    i++;
+                    return -1;
                 }
-                else if (c == (byte)'"')
-                {
-                    inQuotes = false;
-                }
-            }
-            else if (c == (byte)'"' && allowQuoted)
-            {
-                inQuotes = true;
             }
             else if (c == (byte)';')
             {
@@ -261,7 +253,7 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>, IEquatable<SipP
             }
         }
 
-        return inQuotes ? -1 : count;
+        return count;
     }
 
     private int IndexOf(string name)

@@ -62,28 +62,17 @@ internal static class SipSyntax
     /// </summary>
     public static int IndexOfUnquoted(ReadOnlySpan<byte> value, byte target)
     {
-        var inQuotes = false;
         var inAngle = false;
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
-            if (inQuotes)
-            {
-                if (c == (byte)'\\')
-                {
-                    i++;
-                }
-                else if (c == (byte)'"')
-                {
-                    inQuotes = false;
-                }
-
-                continue;
-            }
-
             if (c == (byte)'"')
             {
-                inQuotes = true;
+                i = ClosingQuote(value, i);
+                if (i < 0)
+                {
+                    return -1;
+                }
             }
             else if (c == (byte)'<')
             {
@@ -105,25 +94,17 @@ internal static class SipSyntax
     /// <summary>Whether every quoted string and angle bracket in <paramref name="value"/> is closed.</summary>
     public static bool IsBalanced(ReadOnlySpan<byte> value)
     {
-        var inQuotes = false;
         var angle = 0;
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
-            if (inQuotes)
+            if (c == (byte)'"')
             {
-                if (c == (byte)'\\')
+                i = ClosingQuote(value, i);
+                if (i < 0)
                 {
-                    i++;
+                    return false;
                 }
-                else if (c == (byte)'"')
-                {
-                    inQuotes = false;
-                }
-            }
-            else if (c == (byte)'"')
-            {
-                inQuotes = true;
             }
             else if (c == (byte)'<')
             {
@@ -139,7 +120,28 @@ internal static class SipSyntax
             }
         }
 
-        return !inQuotes && angle == 0;
+        return angle == 0;
+    }
+
+    /// <summary>
+    /// Index of the '"' that closes the quoted-string opened at <paramref name="open"/>, skipping backslash
+    /// escapes (§25.1 quoted-pair); -1 when the quote is left open.
+    /// </summary>
+    public static int ClosingQuote(ReadOnlySpan<byte> value, int open)
+    {
+        for (var i = open + 1; i < value.Length; i++)
+        {
+            if (value[i] == (byte)'\\')
+            {
+                i++;
+            }
+            else if (value[i] == (byte)'"')
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Whether <paramref name="value"/> is one or more ASCII digits.</summary>

@@ -15,10 +15,6 @@ namespace Gb28181Gateway.Sip.Transactions;
 /// </summary>
 internal sealed class InviteClientTransaction : SipClientTransaction
 {
-    private TransactionTimer? _timerA;
-    private TransactionTimer? _timerB;
-    private TransactionTimer? _timerEnd;
-    private TimeSpan _intervalA;
     private SipOutboundMessage? _ack;
 
     public InviteClientTransaction(SipTransactionLayer layer, SipRequest request, SipEndPoint target, ISipClientTransactionOwner owner, SipTransactionKey key)
@@ -29,23 +25,10 @@ internal sealed class InviteClientTransaction : SipClientTransaction
     /// <summary>True once a provisional arrived: from then on a CANCEL may be sent (§9.1).</summary>
     public bool HasProvisional { get; private set; }
 
-    public override void Start()
-    {
-        lock (Gate)
-        {
-            if (!Reliable)
-            {
-                _intervalA = Layer.Timers.T1;
-                _timerA = new TransactionTimer(Layer.Time, OnTimerA);
-                _timerA.Start(_intervalA);
-            }
+    protected override bool AwaitingFinal => State is SipTransactionState.Calling or SipTransactionState.Proceeding;
 
-            _timerB = new TransactionTimer(Layer.Time, OnTimerB);
-            _timerB.Start(Layer.Timers.Timeout);
-        }
-
-        Send(Outbound, retransmission: false);
-    }
+    /// <summary>Timer B gives up only in Calling: once a provisional arrived the user's own timer decides when to CANCEL.</summary>
+    protected override bool TimeoutApplies => State == SipTransactionState.Calling;
 
     internal override void OnResponse(SipResponse response)
     {
@@ -57,17 +40,17 @@ internal sealed class InviteClientTransaction : SipClientTransaction
                 case SipTransactionState.Calling or SipTransactionState.Proceeding when response.IsProvisional:
                     State = SipTransactionState.Proceeding;
                     HasProvisional = true;
-                    _timerA?.Stop();
+                    StopRetransmitting();
                     action = Action.Provisional;
                     break;
                 case SipTransactionState.Calling or SipTransactionState.Proceeding when response.IsSuccess:
                     State = SipTransactionState.Accepted;
-                    StopTimers();
+                    StopRetransmitAndTimeout();
                     StartEndTimer(Layer.Timers.Timeout); // Timer M
                     action = Action.Final;
                     break;
                 case SipTransactionState.Calling or SipTransactionState.Proceeding:
-                    StopTimers();
+                    StopRetransmitAndTimeout();
                     _ack = new SipOutboundMessage(CreateAck(response));
                     var d = Layer.Timers.D(Reliable);
                     if (d > TimeSpan.Zero)
@@ -118,34 +101,9 @@ internal sealed class InviteClientTransaction : SipClientTransaction
         }
     }
 
-    internal override void OnTransportError(string error)
-    {
-        lock (Gate)
-        {
-            if (State is not (SipTransactionState.Calling or SipTransactionState.Proceeding))
-            {
-                return;
-            }
-
-            State = SipTransactionState.Terminated;
-        }
-
-        TransactionLog.TransportError(Layer.Logger, Request.Method, Target, error);
-        ReportFinal(LocalResponse(SipStatus.ServiceUnavailable, error));
-        Terminate();
-    }
-
-    protected override void Terminate()
-    {
-        lock (Gate)
-        {
-            _timerA?.Dispose();
-            _timerB?.Dispose();
-            _timerEnd?.Dispose();
-        }
-
-        base.Terminate();
-    }
+    /// <summary>Timer A: only in Calling, doubling without cap (§17.1.1.2).</summary>
+    protected override TimeSpan? NextRetransmitInterval(TimeSpan last) =>
+        State == SipTransactionState.Calling ? last * 2 : null;
 
     /// <summary>§17.1.1.3: Request-URI, Call-ID, From, CSeq number and Route of the INVITE, the To of the response, the INVITE's top Via only.</summary>
     private SipRequest CreateAck(SipResponse response)
@@ -160,61 +118,6 @@ internal sealed class InviteClientTransaction : SipClientTransaction
         h.CopyFrom(Request.Headers, SipHeaderKind.Route);
         h.Add(SipHeaderKind.MaxForwards, 70);
         return ack;
-    }
-
-    private void OnTimerA()
-    {
-        lock (Gate)
-        {
-            if (State != SipTransactionState.Calling)
-            {
-                return;
-            }
-
-            _intervalA *= 2;
-            _timerA!.Start(_intervalA);
-        }
-
-        Send(Outbound, retransmission: true);
-    }
-
-    private void OnTimerB()
-    {
-        lock (Gate)
-        {
-            if (State != SipTransactionState.Calling)
-            {
-                return;
-            }
-
-            State = SipTransactionState.Terminated;
-        }
-
-        TransactionLog.TimedOut(Layer.Logger, Request.Method, Target, Key.Branch);
-        ReportFinal(LocalResponse(SipStatus.RequestTimeout, TimeoutDetail()));
-        Terminate();
-    }
-
-    private void OnEndTimer()
-    {
-        lock (Gate)
-        {
-            State = SipTransactionState.Terminated;
-        }
-
-        Terminate();
-    }
-
-    private void StopTimers()
-    {
-        _timerA?.Stop();
-        _timerB?.Stop();
-    }
-
-    private void StartEndTimer(TimeSpan due)
-    {
-        _timerEnd ??= new TransactionTimer(Layer.Time, OnEndTimer);
-        _timerEnd.Start(due);
     }
 
     private enum Action

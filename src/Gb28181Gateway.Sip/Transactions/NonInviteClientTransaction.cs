@@ -12,34 +12,13 @@ namespace Gb28181Gateway.Sip.Transactions;
 /// </summary>
 internal sealed class NonInviteClientTransaction : SipClientTransaction
 {
-    private TransactionTimer? _timerE;
-    private TransactionTimer? _timerF;
-    private TransactionTimer? _timerK;
-    private TimeSpan _intervalE;
-
     public NonInviteClientTransaction(SipTransactionLayer layer, SipRequest request, SipEndPoint target, ISipClientTransactionOwner owner,
         SipTransactionKey key)
         : base(layer, request, target, owner, key, SipTransactionState.Trying)
     {
     }
 
-    public override void Start()
-    {
-        lock (Gate)
-        {
-            if (!Reliable)
-            {
-                _intervalE = Layer.Timers.T1;
-                _timerE = new TransactionTimer(Layer.Time, OnTimerE);
-                _timerE.Start(_intervalE);
-            }
-
-            _timerF = new TransactionTimer(Layer.Time, OnTimerF);
-            _timerF.Start(Layer.Timers.Timeout);
-        }
-
-        Send(Outbound, retransmission: false);
-    }
+    protected override bool AwaitingFinal => State is SipTransactionState.Trying or SipTransactionState.Proceeding;
 
     internal override void OnResponse(SipResponse response)
     {
@@ -48,22 +27,20 @@ internal sealed class NonInviteClientTransaction : SipClientTransaction
         var terminate = false;
         lock (Gate)
         {
-            provisional = response.IsProvisional && State is SipTransactionState.Trying or SipTransactionState.Proceeding;
-            final = !response.IsProvisional && State is SipTransactionState.Trying or SipTransactionState.Proceeding;
+            provisional = response.IsProvisional && AwaitingFinal;
+            final = !response.IsProvisional && AwaitingFinal;
             if (provisional)
             {
                 State = SipTransactionState.Proceeding;
             }
             else if (final)
             {
-                _timerE?.Stop();
-                _timerF?.Stop();
+                StopRetransmitAndTimeout();
                 var k = Layer.Timers.T4OrZero(Reliable);
                 if (k > TimeSpan.Zero)
                 {
                     State = SipTransactionState.Completed;
-                    _timerK = new TransactionTimer(Layer.Time, OnTimerK);
-                    _timerK.Start(k);
+                    StartEndTimer(k); // Timer K
                 }
                 else
                 {
@@ -91,81 +68,11 @@ internal sealed class NonInviteClientTransaction : SipClientTransaction
         }
     }
 
-    internal override void OnTransportError(string error)
+    /// <summary>Timer E: doubling up to T2 in Trying, every T2 in Proceeding (§17.1.2.2).</summary>
+    protected override TimeSpan? NextRetransmitInterval(TimeSpan last) => State switch
     {
-        lock (Gate)
-        {
-            if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding))
-            {
-                return;
-            }
-
-            State = SipTransactionState.Terminated;
-        }
-
-        TransactionLog.TransportError(Layer.Logger, Request.Method, Target, error);
-        ReportFinal(LocalResponse(SipStatus.ServiceUnavailable, error));
-        Terminate();
-    }
-
-    protected override void Terminate()
-    {
-        lock (Gate)
-        {
-            _timerE?.Dispose();
-            _timerF?.Dispose();
-            _timerK?.Dispose();
-        }
-
-        base.Terminate();
-    }
-
-    private void OnTimerE()
-    {
-        lock (Gate)
-        {
-            switch (State)
-            {
-                case SipTransactionState.Trying:
-                    _intervalE = Layer.Timers.Backoff(_intervalE);
-                    break;
-                case SipTransactionState.Proceeding:
-                    _intervalE = Layer.Timers.T2;
-                    break;
-                default:
-                    return;
-            }
-
-            _timerE!.Start(_intervalE);
-        }
-
-        Send(Outbound, retransmission: true);
-    }
-
-    private void OnTimerF()
-    {
-        lock (Gate)
-        {
-            if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding))
-            {
-                return;
-            }
-
-            State = SipTransactionState.Terminated;
-        }
-
-        TransactionLog.TimedOut(Layer.Logger, Request.Method, Target, Key.Branch);
-        ReportFinal(LocalResponse(SipStatus.RequestTimeout, TimeoutDetail()));
-        Terminate();
-    }
-
-    private void OnTimerK()
-    {
-        lock (Gate)
-        {
-            State = SipTransactionState.Terminated;
-        }
-
-        Terminate();
-    }
+        SipTransactionState.Trying => Layer.Timers.Backoff(last),
+        SipTransactionState.Proceeding => Layer.Timers.T2,
+        _ => null,
+    };
 }

@@ -28,12 +28,14 @@ internal static class GatewayServices
         services.AddSingleton<GatewaySipEndpoints>();
         services.AddHostedService<SipEndpointsService>();
 
+        // The MQTT bridge starts before the areas and stops after them, so it publishes their start-up and shut-down events.
+        services.AddMqttBridge();
+
         // Areas start in this order and stop in the reverse one: sessions are ended (BYE) and platforms
         // unregistered while the SIP endpoints are still open.
         services.AddLowerDomain();
         services.AddUpperDomain();
         services.AddBridge();
-        services.AddMqttBridge();
         return services;
     }
 }

@@ -21,26 +21,41 @@ public sealed class BridgeEndToEndTests
     {
         UdpToUdp,
         UdpToTcpPassive,
+        UdpToTcpActive,
         TcpActiveToUdp,
+        TcpPassiveToUdp,
     }
 
     [Theory]
     [InlineData(Legs.UdpToUdp)]
     [InlineData(Legs.UdpToTcpPassive)]
+    [InlineData(Legs.UdpToTcpActive)]
     [InlineData(Legs.TcpActiveToUdp)]
+    [InlineData(Legs.TcpPassiveToUdp)]
     public async Task The_camera_stream_reaches_the_platform_unchanged_and_info_and_bye_reach_the_camera(Legs legs)
     {
-        await using var gateway = await BridgeHarness.StartAsync(o => o.Media.DeviceTransport = legs == Legs.TcpActiveToUdp ? "tcp-active" : "udp");
+        await using var gateway = await BridgeHarness.StartAsync(o => o.Media.DeviceTransport = legs switch
+        {
+            Legs.TcpActiveToUdp => "tcp-active",
+            Legs.TcpPassiveToUdp => "tcp-passive",
+            _ => "udp",
+        });
         var cameraPort = LoopbackPorts.Next();
         gateway.AddCamera(cameraPort);
-        using var cameraMedia = legs == Legs.TcpActiveToUdp ? new TcpListener(IPAddress.Loopback, 0) : null;
+        using var cameraMedia = legs is Legs.TcpActiveToUdp or Legs.TcpPassiveToUdp ? new TcpListener(IPAddress.Loopback, 0) : null;
         cameraMedia?.Start();
-        await using var camera = BridgeCamera.Start("camera-answers.xml", gateway.Directory, cameraPort, ((IPEndPoint?)cameraMedia?.LocalEndpoint)?.Port);
-        await using var udpSink = legs == Legs.UdpToTcpPassive ? null : BridgeRtpSink.OpenUdp();
+        await using var camera = BridgeCamera.Start("camera-answers.xml", gateway.Directory, cameraPort, ((IPEndPoint?)cameraMedia?.LocalEndpoint)?.Port,
+            tcpSetup: legs == Legs.TcpPassiveToUdp ? "active" : "passive");
+        await using var udpSink = legs is Legs.UdpToTcpPassive or Legs.UdpToTcpActive ? null : BridgeRtpSink.OpenUdp();
+        using var platformListener = legs == Legs.UdpToTcpActive ? new TcpListener(IPAddress.Loopback, 0) : null;
+        platformListener?.Start();
 
-        var offer = legs == Legs.UdpToTcpPassive
-            ? BridgePlatform.Offer(9, PlatformSsrc, mediaProtocol: "TCP/RTP/AVP", setup: "active")   // the platform connects to the gateway
-            : BridgePlatform.Offer(udpSink!.Port, PlatformSsrc);
+        var offer = legs switch
+        {
+            Legs.UdpToTcpPassive => BridgePlatform.Offer(9, PlatformSsrc, mediaProtocol: "TCP/RTP/AVP", setup: "active"),   // the platform connects to the gateway
+            Legs.UdpToTcpActive => BridgePlatform.Offer(((IPEndPoint)platformListener!.LocalEndpoint).Port, PlatformSsrc, mediaProtocol: "TCP/RTP/AVP", setup: "passive"),
+            _ => BridgePlatform.Offer(udpSink!.Port, PlatformSsrc),
+        };
         var provisional = new List<int>();
         var result = await gateway.Province.InviteAsync(offer, onProvisional: r => provisional.Add(r.StatusCode));
         Assert.True(result.IsSuccess, $"INVITE answered {result.StatusCode} {result.Response.ReasonPhrase}; sipp said:\n{camera.Output}");
@@ -52,9 +67,24 @@ public sealed class BridgeEndToEndTests
         Assert.Equal("127.0.0.1", answer.AddressOf(answered));
         Assert.Equal("PS", answered.RtpMaps[0].EncodingName);
 
-        await using var tcpSink = legs == Legs.UdpToTcpPassive ? await ConnectAsPlatformAsync(answered) : null;
+        await using var tcpSink = legs switch
+        {
+            Legs.UdpToTcpPassive => await ConnectAsPlatformAsync(answered),
+            Legs.UdpToTcpActive => BridgeRtpSink.FromAccepted(await platformListener!.AcceptSocketAsync()),   // the gateway connects (a=setup:active)
+            _ => null,
+        };
+        if (legs == Legs.UdpToTcpActive)
+        {
+            Assert.Equal(SdpSetup.Active, answered.Setup);
+        }
+
         var sink = tcpSink ?? udpSink!;
-        using var cameraConnection = cameraMedia is null ? null : await cameraMedia.AcceptSocketAsync();   // the gateway connects (a=setup:active)
+        using var cameraConnection = legs switch
+        {
+            Legs.TcpActiveToUdp => await cameraMedia!.AcceptSocketAsync(),   // the gateway connects (its offer: a=setup:active)
+            Legs.TcpPassiveToUdp => await ConnectAsCameraAsync(gateway),     // the camera connects (the gateway's offer: a=setup:passive)
+            _ => null,
+        };
         if (cameraConnection is not null)
         {
             await cameraConnection.SendAsync(BridgeCapture.Rfc4571Stream);   // kept open: closing it ends the stream
@@ -133,6 +163,15 @@ public sealed class BridgeEndToEndTests
 
         Assert.NotEmpty(received);
         Assert.Equal(expected, received);
+    }
+
+    private static async Task<Socket> ConnectAsCameraAsync(BridgeHarness gateway)
+    {
+        var deviceMedia = Assert.Single(gateway.Bridge.GetSessions()).DeviceMedia!;   // "tcp-passive 127.0.0.1:30002"
+        Assert.StartsWith("tcp-passive 127.0.0.1:", deviceMedia, StringComparison.Ordinal);
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPEndPoint.Parse(deviceMedia["tcp-passive ".Length..]));
+        return socket;
     }
 
     private static async Task<BridgeRtpSink> ConnectAsPlatformAsync(SdpMedia answered)

@@ -122,4 +122,25 @@ public sealed class BridgeFailureTests
         Assert.Empty(gateway.Bridge.GetSessions());
         Assert.Empty(await gateway.Store.LoadSessionsAsync());
     }
+
+    [Fact]
+    public async Task A_platform_that_never_acks_the_200_gets_bye_and_so_does_the_camera()
+    {
+        await using var gateway = await BridgeHarness.StartAsync(o => o.Media.NoMediaTimeoutSeconds = 600);   // only the ACK timeout ends it
+        var cameraPort = LoopbackPorts.Next();
+        gateway.AddCamera(cameraPort);
+        await using var camera = BridgeCamera.Start("camera-answers.xml", gateway.Directory, cameraPort, stream: false);
+
+        await using var platform = ExternalProcess.Start("sipp", [
+            "-sf", RepositoryPaths.Path("tests", "sipp", "bridge", "platform-never-acks.xml"), "127.0.0.1:" + BridgeCamera.Str(gateway.Province.Options.LocalPort),
+            "-s", BridgeHarness.ChannelId, "-key", "platform", gateway.Province.Options.ServerId,
+            "-i", "127.0.0.1", "-p", BridgeCamera.Str(LoopbackPorts.Next()), "-mp", BridgeCamera.Str(LoopbackPorts.NextRange(4)),
+            "-m", "1", "-nostdin", "-timeout", "90s",
+        ], gateway.Directory.FullName);
+
+        Assert.True(await platform.WaitForExitAsync(TimeSpan.FromSeconds(100)) == 0, "platform:\n" + platform.Output);   // got the BYE (after 64*T1)
+        Assert.True(await camera.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 0, "camera:\n" + camera.Output);
+        await BridgeWait.UntilAsync(() => gateway.Relay.PortsInUse == 0, "the ports returned");
+        Assert.Empty(gateway.Bridge.GetSessions());
+    }
 }

@@ -114,6 +114,14 @@ internal sealed class BridgeRtpSink : IAsyncDisposable
         return sink;
     }
 
+    /// <summary>A platform that offered a=setup:passive: the gateway connected to its listener.</summary>
+    public static BridgeRtpSink FromAccepted(Socket socket)
+    {
+        var sink = new BridgeRtpSink(socket);
+        sink._loop = sink.ReceiveTcpAsync();
+        return sink;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -181,21 +189,23 @@ internal static class BridgeCamera
 {
     /// <summary>
     /// Starts sipp as a UAS on <paramref name="sipPort"/>. UDP media: answers RTP/AVP on its media port and plays
-    /// the capture; <paramref name="tcpListenerPort"/> set: answers TCP/RTP/AVP a=setup:passive on that port.
+    /// the capture; <paramref name="tcpListenerPort"/> set: answers TCP/RTP/AVP on that port with a=setup:<paramref name="tcpSetup"/>.
     /// </summary>
-    public static ExternalProcess Start(string scenario, DirectoryInfo directory, int sipPort, int? tcpListenerPort = null, bool stream = true)
+    public static ExternalProcess Start(string scenario, DirectoryInfo directory, int sipPort, int? tcpListenerPort = null, bool stream = true, int calls = 1,
+        string tcpSetup = "passive", Func<string, string>? edit = null)
     {
         var text = File.ReadAllText(RepositoryPaths.Path("tests", "sipp", "bridge", scenario));
+        text = edit?.Invoke(text) ?? text;
         var udp = tcpListenerPort is null;
         text = text
             .Replace("[media_line]", udp ? "m=video [media_port] RTP/AVP 96" : $"m=video {tcpListenerPort} TCP/RTP/AVP 96", StringComparison.Ordinal)
-            .Replace("[setup_line]", udp ? string.Empty : "a=setup:passive\r\na=connection:new", StringComparison.Ordinal)
+            .Replace("[setup_line]", udp ? string.Empty : "a=setup:" + tcpSetup + "\r\na=connection:new", StringComparison.Ordinal)
             .Replace("[stream]", udp && stream ? $"<action><exec play_pcap_video=\"{BridgeCapture.PcapPath}\"/></action>" : string.Empty, StringComparison.Ordinal);
         var path = Path.Combine(directory.FullName, scenario);
         File.WriteAllText(path, text);
         var process = ExternalProcess.Start("sipp", [
             "-sf", path, "-i", "127.0.0.1", "-p", Str(sipPort), "-mp", Str(LoopbackPorts.NextRange(4)),
-            "-m", "1", "-nostdin", "-timeout", "60s", "-trace_msg", "-message_file", Path.Combine(directory.FullName, "camera-messages.log"),
+            "-m", Str(calls), "-nostdin", "-timeout", "60s", "-trace_msg", "-message_file", Path.Combine(directory.FullName, "camera-messages.log"),
         ], directory.FullName);
         WaitUntilBound(process, sipPort);
         return process;

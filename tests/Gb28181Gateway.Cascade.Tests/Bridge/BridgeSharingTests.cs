@@ -55,6 +55,40 @@ public sealed class BridgeSharingTests
         Assert.True(relay.IsDisposed);
     }
 
+    [Fact]
+    public async Task A_viewer_cancelling_while_another_waits_does_not_cancel_the_camera_invite()
+    {
+        await using var gateway = await BridgeHarness.StartAsync();
+        var cameraPort = LoopbackPorts.Next();
+        gateway.AddCamera(cameraPort);
+        await using var camera = BridgeCamera.Start("camera-answers.xml", gateway.Directory, cameraPort,   // rings 3 s before it answers; a CANCEL would fail it
+            edit: text => text.Replace("  <send retrans=\"500\">", "  <pause milliseconds=\"3000\"/>\n  <send retrans=\"500\">", StringComparison.Ordinal));
+        await using var provinceSink = BridgeRtpSink.OpenUdp();
+        await using var citySink = BridgeRtpSink.OpenUdp();
+        var channel = new Gb28181Gateway.Cascade.State.ChannelRef(BridgeHarness.CameraId, BridgeHarness.ChannelId);
+
+        using var cancel = new CancellationTokenSource();
+        var ringing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var province = gateway.Province.InviteAsync(BridgePlatform.Offer(provinceSink.Port, "0100000011"),
+            onProvisional: r => { if (r.StatusCode == SipStatus.Ringing) { ringing.TrySetResult(); } }, cancellationToken: cancel.Token);
+        await ringing.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var city = gateway.City.InviteAsync(BridgePlatform.Offer(citySink.Port, "0100000012"));
+        await BridgeWait.UntilAsync(() => gateway.Bridge.PendingViewers(channel) == 2, "the city waiting for the same stream");
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => province);
+
+        var answered = await city;
+        Assert.True(answered.IsSuccess, $"city: {answered.StatusCode}; sipp said:\n{camera.Output}");
+        var last = BinaryPrimitives.ReadUInt16BigEndian(BridgeCapture.Packets[^1].AsSpan(2));
+        await BridgeWait.UntilAsync(() => HasPacket(citySink, last), "the capture at the city");
+        Assert.Equal(BridgeCapture.Packets.Select(p => BridgeCapture.WithSsrc(p, 100000012)), citySink.Received);
+        Assert.Empty(provinceSink.Received);   // its leg went with its CANCEL
+        Assert.Equal("city", Assert.Single(gateway.Bridge.GetSessions()).Platform);
+
+        await answered.Dialog!.ByeAsync();
+        Assert.True(await camera.WaitForExitAsync(TimeSpan.FromSeconds(30)) == 0, camera.Output);   // no CANCEL, then the BYE
+    }
+
     private static bool HasPacket(BridgeRtpSink sink, ushort sequence) =>
         sink.Received.Any(p => BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(2)) == sequence);
 }

@@ -129,6 +129,7 @@ public sealed class LowerCatalogTests
         var options = LowerHarness.DefaultOptions();
         options.Sip.CatalogSubscriptionSeconds = 3600;
         options.Sip.CatalogRefreshSeconds = 600;
+        options.Sip.KeepaliveTimeoutSeconds = 3600;
         await using var gateway = await LowerHarness.StartAsync(options);
         await using var camera = new LowerTestDevice(gateway, CameraId) { Answer = LowerVectors.Camera(LowerVectors.HikvisionCatalog), SubscribeStatus = SipStatus.BadEvent };
         await camera.RegisterAsync();
@@ -139,6 +140,14 @@ public sealed class LowerCatalogTests
         Assert.False(gateway.Subscriptions.IsSubscribed(CameraId, "Catalog"));
         Assert.Equal(2, gateway.Directory.GetChannels(CameraId).Count);
         Assert.Empty(camera.Agent.Dialogs);
+
+        // the next catalog refresh queries the catalog again but does not ask for the subscription again
+        var firstTimer = entry!.CatalogTimer;
+        gateway.Time.Advance(TimeSpan.FromSeconds(600));
+        await LowerHarness.UntilAsync(() => entry.CatalogTimer != firstTimer && !entry.Synchronizing, "the refresh finished");
+        var requests = camera.DrainReceived();
+        Assert.Contains(requests, r => r.Method == SipMethod.Message && ManscdpCodec.Peek(r.Body.Span).CmdType == ManscdpCmdType.Catalog);
+        Assert.DoesNotContain(requests, r => r.Method == SipMethod.Subscribe);
     }
 
     [Fact]
@@ -163,5 +172,20 @@ public sealed class LowerCatalogTests
         Assert.Equal("34020000001340000001", Assert.Single(removed.Changes).DeviceId);
         Assert.Equal("DEL", removed.Changes[0].Event);
         Assert.Single(gateway.Directory.GetChannels(CameraId));
+    }
+
+    [Fact]
+    public async Task A_device_that_restarts_while_its_catalog_is_being_queried_is_queried_again()
+    {
+        await using var gateway = await LowerHarness.StartAsync();
+        await using var camera = new LowerTestDevice(gateway, CameraId) { Answer = _ => null }; // silent at first
+        await camera.RegisterAsync(callId: "boot-1");
+        await camera.NextRequestAsync(cmdType: ManscdpCmdType.DeviceInfo);
+        camera.Answer = LowerVectors.Camera(LowerVectors.HikvisionCatalog);
+
+        Assert.Equal(SipStatus.Ok, (await camera.RegisterAsync(callId: "boot-2")).StatusCode); // a new Call-ID: it rebooted
+        gateway.Time.Advance(TimeSpan.FromSeconds(30)); // the first sync's queries time out
+
+        await LowerHarness.UntilAsync(() => gateway.Directory.GetChannels(CameraId).Count == 2, "the catalog was queried again and arrived");
     }
 }

@@ -51,6 +51,9 @@ internal sealed class LowerTestDevice : IAsyncDisposable
     /// <summary>The answer bodies (SN replaced) for a query; null or empty = no answer.</summary>
     public Func<ManscdpMessage, IReadOnlyList<byte[]>?>? Answer { get; set; }
 
+    /// <summary>Send <see cref="Answer"/> bodies with the SN they have instead of the query's.</summary>
+    public bool KeepAnswerSn { get; set; }
+
     public SipNameAddress Address => new(SipUri.Create(DeviceId, LowerHarness.Domain));
 
     public async Task<SipResponse> RegisterAsync(int expires = 3600, string? callId = null)
@@ -105,9 +108,19 @@ internal sealed class LowerTestDevice : IAsyncDisposable
 
         harness.Directory.TryGet(DeviceId, out var entry);
         await LowerHarness.UntilAsync(() => entry!.Record.CatalogUpdatedAt is not null && !entry.Synchronizing, "the first catalog synchronization ended");
-        while (_received.Reader.TryRead(out _))
+        DrainReceived();
+    }
+
+    /// <summary>Every request received and not yet taken.</summary>
+    public List<SipRequest> DrainReceived()
+    {
+        var all = new List<SipRequest>();
+        while (_received.Reader.TryRead(out var request))
         {
+            all.Add(request);
         }
+
+        return all;
     }
 
     public async ValueTask DisposeAsync()
@@ -146,7 +159,7 @@ internal sealed class LowerTestDevice : IAsyncDisposable
         var query = ManscdpCodec.Parse(incoming.Request.Body.Span);
         foreach (var body in Answer(query) ?? [])
         {
-            _ = AnswerAsync(WithSn(body, query.Sn));
+            _ = AnswerAsync(KeepAnswerSn ? body : WithSn(body, query.Sn));
         }
     }
 

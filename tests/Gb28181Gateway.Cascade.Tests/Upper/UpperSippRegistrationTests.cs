@@ -53,7 +53,7 @@ public sealed class UpperSippRegistrationTests
     }
 
     private static ExternalProcess StartRegistrar(int port, string challengeExtra, string password) => ExternalProcess.Start("sipp", [
-        "-sf", RepositoryPaths.Path("tests", "sipp", "upper", "platform-registrar.xml"),
+        "-sf", UpperSipp.Scenario("platform-registrar.xml", ("device_id", UpperTestGateway.GatewayDeviceId)),
         "-i", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture),
         "-key", "device_id", UpperTestGateway.GatewayDeviceId, "-key", "password", password, "-key", "challenge_extra", challengeExtra,
         "-nostdin", "-timeout", "60s", "-trace_err",

@@ -41,7 +41,7 @@ internal sealed class UpperTestGateway : IAsyncDisposable
     /// <summary>Every REGISTER answer the gateway got, with the Expires it asked for.</summary>
     public ConcurrentQueue<(int Expires, PlatformAnswer Answer)> RegisterAnswers { get; } = new();
 
-    public static async Task<UpperTestGateway> StartAsync(int platformPort, Action<PlatformOptions>? configure = null)
+    public static async Task<UpperTestGateway> StartAsync(int platformPort, Action<PlatformOptions>? configure = null, Action<GatewayOptions>? configureGateway = null)
     {
         var platform = new PlatformOptions
         {
@@ -54,17 +54,23 @@ internal sealed class UpperTestGateway : IAsyncDisposable
         options.Sip.ListenAddress = "127.0.0.1";
         options.Sip.Port = LoopbackPorts.Next();
         options.Platforms.Add(platform);
+        configureGateway?.Invoke(options);
         var gateway = new UpperTestGateway(options, platform);
         gateway.Endpoints = new GatewaySipEndpoints(options, TimeProvider.System, NullLoggerFactory.Instance);
         gateway.Endpoints.Start();
         gateway.Upper = new UpperDomain(options, gateway.Endpoints, gateway.Store, gateway.Bus, gateway.Devices, gateway.DeviceClient, TimeProvider.System,
-            NullLoggerFactory.Instance, p => new RecordingSignalling(new SipPlatformSignalling(p, gateway.Endpoints.ForPlatform(p.Name)), gateway.RegisterAnswers),
+            NullLoggerFactory.Instance, p => new RecordingSignalling(new SipPlatformSignalling(p, gateway.Endpoints.ForPlatform(p.Name)), gateway.RegisterAnswers, gateway.MessageAnswers),
             new PlatformBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1)));
         await gateway.Upper.StartAsync(CancellationToken.None);
         return gateway;
     }
 
+    /// <summary>Every MESSAGE the gateway sent to the platform (keepalives, answers, alarms) with the platform's answer.</summary>
+    public ConcurrentQueue<(byte[] Body, PlatformAnswer Answer)> MessageAnswers { get; } = new();
+
     public PlatformContext Context => Upper.Find(Platform.Name)!;
+
+    public PlatformContext ContextOf(string platform) => Upper.Find(platform)!;
 
     public async ValueTask DisposeAsync()
     {
@@ -73,7 +79,8 @@ internal sealed class UpperTestGateway : IAsyncDisposable
         await Endpoints.DisposeAsync();
     }
 
-    private sealed class RecordingSignalling(IPlatformSignalling inner, ConcurrentQueue<(int, PlatformAnswer)> answers) : IPlatformSignalling
+    private sealed class RecordingSignalling(IPlatformSignalling inner, ConcurrentQueue<(int, PlatformAnswer)> answers,
+        ConcurrentQueue<(byte[], PlatformAnswer)> messageAnswers) : IPlatformSignalling
     {
         public async Task<PlatformAnswer> RegisterAsync(int expires, CancellationToken cancellationToken)
         {
@@ -82,7 +89,12 @@ internal sealed class UpperTestGateway : IAsyncDisposable
             return answer;
         }
 
-        public Task<PlatformAnswer> SendMessageAsync(byte[] body, CancellationToken cancellationToken) => inner.SendMessageAsync(body, cancellationToken);
+        public async Task<PlatformAnswer> SendMessageAsync(byte[] body, CancellationToken cancellationToken)
+        {
+            var answer = await inner.SendMessageAsync(body, cancellationToken);
+            messageAnswers.Enqueue((body, answer));
+            return answer;
+        }
     }
 }
 

@@ -157,4 +157,40 @@ public sealed class MqttBridgeControlTests
         Assert.Empty(bridge.DeviceClient.Controls);
         Assert.Single(fallback.Messages);
     }
+
+    [Fact]
+    public async Task A_slow_device_does_not_hold_up_other_requests()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var bridge = await MqttBridgeHarness.StartAsync(broker, "gw-parallel");
+        await using var answers = await broker.SubscribeAsync("app/parallel");
+        bridge.DeviceClient.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        await bridge.RequestAsync($$$"""{"id":"slow","method":"ptz.control","params":{"deviceId":"{{{Camera}}}","channelId":"{{{Channel}}}","command":"up"},"replyTo":"app/parallel"}""");
+        await bridge.RequestAsync("""{"id":"fast","method":"sessions.list","replyTo":"app/parallel"}""");
+
+        // The list is answered while the PTZ request is still waiting for the device.
+        var first = Assert.Single(await answers.WaitForMessagesAsync(1));
+        Assert.StartsWith("""{"id":"fast","result":[]""", first.Payload);
+        bridge.DeviceClient.Gate.SetResult();
+        Assert.False((await answers.WaitForAnswerAsync("slow")).TryGetProperty("error", out _));
+    }
+
+    [Fact]
+    public async Task With_one_request_slot_requests_are_served_one_after_another()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var bridge = await MqttBridgeHarness.StartAsync(broker, "gw-serial", maxConcurrentRequests: 1);
+        await using var answers = await broker.SubscribeAsync("app/serial");
+        bridge.DeviceClient.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        await bridge.RequestAsync($$$"""{"id":"slow","method":"ptz.control","params":{"deviceId":"{{{Camera}}}","channelId":"{{{Channel}}}","command":"up"},"replyTo":"app/serial"}""");
+        await bridge.RequestAsync("""{"id":"fast","method":"sessions.list","replyTo":"app/serial"}""");
+        await broker.WaitForLogCountAsync("Sending PUBLISH to gb28181-gw-serial", 2); // both requests delivered to the bridge
+        bridge.DeviceClient.Gate.SetResult();
+
+        // The second request waited for the slot, so its answer comes second although it needs no device.
+        var both = await answers.WaitForMessagesAsync(2);
+        Assert.Equal(["slow", "fast"], both.Select(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("id").GetString()));
+    }
 }

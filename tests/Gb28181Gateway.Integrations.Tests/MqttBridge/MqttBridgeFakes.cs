@@ -48,11 +48,48 @@ internal sealed class BridgeTestDeviceClient : IDeviceClient
     /// <summary>When set, every request throws it.</summary>
     public DeviceRequestException? Failure { get; set; }
 
-    public Task<ManscdpResult?> SendControlAsync(string deviceId, DeviceControl control, CancellationToken cancellationToken = default)
+    /// <summary>When set, DeviceControl requests wait for it (a slow device).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public async Task<ManscdpResult?> SendControlAsync(string deviceId, DeviceControl control, CancellationToken cancellationToken = default)
     {
         ThrowIfFailing();
+        if (Gate is { } gate)
+        {
+            await gate.Task.WaitAsync(cancellationToken);
+        }
+
         Controls.Enqueue((deviceId, control));
-        return Task.FromResult<ManscdpResult?>(null);
+        return ControlAnswer;
+    }
+
+    /// <summary>What DeviceControl answers (null: a PTZ command, accepted with 200 and no Result).</summary>
+    public ManscdpResult? ControlAnswer { get; set; }
+
+    public ConcurrentQueue<(string DeviceId, RecordInfoQuery Query)> RecordQueries { get; } = new();
+
+    public Task<RecordInfoResponse> QueryRecordInfoAsync(string deviceId, RecordInfoQuery query, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailing();
+        RecordQueries.Enqueue((deviceId, query));
+        return Task.FromResult(new RecordInfoResponse
+        {
+            Sn = 1,
+            DeviceId = query.DeviceId,
+            Name = "Gate",
+            SumNum = 2,
+            Items =
+            [
+                new RecordItem { DeviceId = query.DeviceId, Name = "Gate", StartTime = "2024-05-01T08:00:00", EndTime = "2024-05-01T08:30:00", Type = "time" },
+                new RecordItem { DeviceId = query.DeviceId, Name = "Gate", StartTime = "2024-05-01T08:30:00", EndTime = "2024-05-01T09:00:00", Type = "alarm", FileSize = "1048576" },
+            ],
+        });
+    }
+
+    public Task<DeviceInfoResponse> QueryDeviceInfoAsync(string deviceId, CancellationToken cancellationToken = default)
+    {
+        ThrowIfFailing();
+        return Task.FromResult(new DeviceInfoResponse { Sn = 1, DeviceId = deviceId, Result = "OK", DeviceName = "大门", Manufacturer = "Hikvision", Model = "DS-2CD", Firmware = "V5.5", Channel = 1 });
     }
 
     public Task<IReadOnlyList<CatalogItem>> QueryCatalogAsync(string deviceId, CancellationToken cancellationToken = default)
@@ -61,11 +98,7 @@ internal sealed class BridgeTestDeviceClient : IDeviceClient
         return Task.FromResult<IReadOnlyList<CatalogItem>>([new CatalogItem { DeviceId = "34020000001310000001", Name = "Gate", Status = "ON" }]);
     }
 
-    public Task<DeviceInfoResponse> QueryDeviceInfoAsync(string deviceId, CancellationToken cancellationToken = default) => throw NotUsed();
-
     public Task<DeviceStatusResponse> QueryDeviceStatusAsync(string deviceId, string targetId, CancellationToken cancellationToken = default) => throw NotUsed();
-
-    public Task<RecordInfoResponse> QueryRecordInfoAsync(string deviceId, RecordInfoQuery query, CancellationToken cancellationToken = default) => throw NotUsed();
 
     public Task<PresetQueryResponse> QueryPresetsAsync(string deviceId, string channelId, CancellationToken cancellationToken = default) => throw NotUsed();
 
@@ -100,6 +133,12 @@ internal sealed class BridgeTestStreams : IStreamService, ISessionDirectory
 
     public Task<SessionRecord> StartAsync(StreamRequest request, CancellationToken cancellationToken = default)
     {
+        // As the media bridge does: the RTP target must be an IP address.
+        if (!System.Net.IPAddress.TryParse(request.TargetHost, out _))
+        {
+            throw new ArgumentException($"target {request.TargetHost}:{request.TargetPort} is not an IP address and port", nameof(request));
+        }
+
         Started.Enqueue(request);
         var id = "mqtt-" + Interlocked.Increment(ref _next);
         var session = new SessionRecord

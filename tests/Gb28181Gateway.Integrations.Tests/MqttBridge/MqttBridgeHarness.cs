@@ -40,7 +40,7 @@ internal sealed class MqttBridgeHarness : IAsyncDisposable
 
     /// <summary>Starts the bridge as the host would configure it (client ID gb28181-{instance}, will), with fast reconnects.</summary>
     /// <param name="port">Broker port to connect to (a relay in front of the broker), default the broker's.</param>
-    public static async Task<MqttBridgeHarness> StartAsync(Mosquitto broker, string instance, int? port = null)
+    public static async Task<MqttBridgeHarness> StartAsync(Mosquitto broker, string instance, int? port = null, int maxConcurrentRequests = MqttBridgeOptions.MaxConcurrentRequests)
     {
         var options = new GatewayOptions { InstanceId = instance };
         options.Mqtt.Host = broker.Host;
@@ -56,18 +56,24 @@ internal sealed class MqttBridgeHarness : IAsyncDisposable
         var service = new MqttBridgeService(
             clientOptions, topics, bus,
             new MqttControlServices(devices, client, new BridgeTestPlatforms(), streams, streams),
-            NullLoggerFactory.Instance, TimeProvider.System);
+            NullLoggerFactory.Instance, TimeProvider.System, maxConcurrentRequests: maxConcurrentRequests);
         var harness = new MqttBridgeHarness(broker, topics, service, bus) { Devices = devices, DeviceClient = client, Streams = streams };
         harness.Devices.Add(Camera, online: true, CameraChannel);
         harness.Devices.Add(OfflineCamera, online: false);
 
         var subAcks = broker.CountInLog(SubAck(instance));
+        var onlines = broker.CountInLog(OnlineReceived(topics));
         await service.StartAsync(CancellationToken.None);
         await broker.WaitForLogCountAsync(SubAck(instance), subAcks + 1);
+        // The client may write the SUBSCRIBE before the "online" PUBLISH; ready means the broker has both.
+        await broker.WaitForLogCountAsync(OnlineReceived(topics), onlines + 1);
         return harness;
     }
 
     public static string SubAck(string instance) => $"Sending SUBACK to gb28181-{instance}{Environment.NewLine}";
+
+    /// <summary>The broker's log line end for the 6-byte "online" on the status topic (before any subscriber, only its receipt).</summary>
+    public static string OnlineReceived(MqttBridgeTopics topics) => $"'{topics.Status}', ... (6 bytes))";
 
     /// <summary>Sends a control request with mosquitto_pub.</summary>
     public Task RequestAsync(string json) => Broker.PublishAsync(Topics.ControlRequest, json);

@@ -64,7 +64,7 @@ public sealed class ServerTransactionTests
         Assert.Single(h.Requests);
 
         var tx = h.Requests[0];
-        await tx.SendResponseAsync(SipResponse.CreateFor(tx.Request, 180, toTag: tx.LocalTag));
+        await RespondAsync(tx, 180);
         h.Transport.Deliver(Invite, PeerUdp);
         var ringing = h.Transport.SentResponses(180);
         Assert.Equal(2, ringing.Length);
@@ -75,10 +75,8 @@ public sealed class ServerTransactionTests
     [Fact]
     public async Task A_failure_response_is_retransmitted_on_timer_G_capped_at_T2_until_timer_H()
     {
-        var h = new TransactionTestHarness();
-        h.Transport.Deliver(Invite, PeerUdp);
-        var tx = h.Requests[0];
-        await tx.SendResponseAsync(SipResponse.CreateFor(tx.Request, 486, toTag: tx.LocalTag));
+        var (h, tx) = ReceiveInvite();
+        await RespondAsync(tx, 486);
 
         h.Advance(32);
 
@@ -91,10 +89,8 @@ public sealed class ServerTransactionTests
     [Fact]
     public async Task The_ack_for_a_failure_response_is_absorbed_stops_timer_G_and_timer_I_ends_the_transaction()
     {
-        var h = new TransactionTestHarness();
-        h.Transport.Deliver(Invite, PeerUdp);
-        var tx = h.Requests[0];
-        await tx.SendResponseAsync(SipResponse.CreateFor(tx.Request, 486, toTag: tx.LocalTag));
+        var (h, tx) = ReceiveInvite();
+        await RespondAsync(tx, 486);
         h.Advance(0.6);
         var ack = AckFor(Invite, tx.LocalTag);
         h.Transport.Deliver(ack, PeerUdp);
@@ -112,10 +108,8 @@ public sealed class ServerTransactionTests
     [Fact]
     public async Task Cancel_is_answered_200_the_invite_is_told_and_487_goes_out_when_the_user_does_not_answer()
     {
-        var h = new TransactionTestHarness(cancelAnswerTimeout: TimeSpan.FromSeconds(1));
-        h.Transport.Deliver(Invite, PeerUdp);
-        var invite = (InviteServerTransaction)h.Requests[0];
-        await invite.SendResponseAsync(SipResponse.CreateFor(invite.Request, 180, toTag: invite.LocalTag));
+        var (h, invite) = ReceiveInvite(cancelAnswerTimeout: TimeSpan.FromSeconds(1));
+        await RespondAsync(invite, 180);
         h.Transport.Deliver(Cancel, PeerUdp);
 
         var ok = Assert.Single(h.Transport.SentResponses(200));
@@ -139,17 +133,15 @@ public sealed class ServerTransactionTests
         Assert.Empty(h.Acks);
         h.Advance(5);
         Assert.Single(h.Transport.SentResponses(487)); // the ACK stopped Timer G
-        await Assert.ThrowsAsync<InvalidOperationException>(() => invite.SendResponseAsync(SipResponse.CreateFor(invite.Request, 200, toTag: invite.LocalTag)).AsTask());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => RespondAsync(invite, 200));
     }
 
     [Fact]
     public async Task A_user_answering_the_cancelled_invite_in_time_stops_the_stack_answer()
     {
-        var h = new TransactionTestHarness(cancelAnswerTimeout: TimeSpan.FromSeconds(1));
-        h.Transport.Deliver(Invite, PeerUdp);
-        var invite = (InviteServerTransaction)h.Requests[0];
+        var (h, invite) = ReceiveInvite(cancelAnswerTimeout: TimeSpan.FromSeconds(1));
         h.Transport.Deliver(Cancel, PeerUdp);
-        await invite.SendResponseAsync(SipResponse.CreateFor(invite.Request, 487, toTag: invite.LocalTag));
+        await RespondAsync(invite, 487);
 
         h.Advance(1.2);
 
@@ -165,10 +157,8 @@ public sealed class ServerTransactionTests
         h.Transport.Deliver(Cancel, PeerUdp);
         Assert.Equal(SipMethod.Cancel, Assert.Single(h.Transport.SentResponses(481)).Response.CSeq.Method);
 
-        var h2 = new TransactionTestHarness();
-        h2.Transport.Deliver(Invite, PeerUdp);
-        var invite = (InviteServerTransaction)h2.Requests[0];
-        await invite.SendResponseAsync(SipResponse.CreateFor(invite.Request, 603, toTag: invite.LocalTag));
+        var (h2, invite) = ReceiveInvite();
+        await RespondAsync(invite, 603);
         h2.Transport.Deliver(Cancel, PeerUdp);
         Assert.Single(h2.Transport.SentResponses(200));
         Assert.False(invite.CancellationToken.IsCancellationRequested);
@@ -178,10 +168,8 @@ public sealed class ServerTransactionTests
     [Fact]
     public async Task After_a_2xx_retransmitted_invites_are_absorbed_and_the_ack_with_a_new_branch_goes_to_the_user()
     {
-        var h = new TransactionTestHarness();
-        h.Transport.Deliver(Invite, PeerUdp);
-        var tx = h.Requests[0];
-        await tx.SendResponseAsync(SipResponse.CreateFor(tx.Request, 200, toTag: tx.LocalTag));
+        var (h, tx) = ReceiveInvite();
+        await RespondAsync(tx, 200);
         h.Transport.Deliver(Invite, PeerUdp);
 
         Assert.Single(h.Transport.SentResponses(200)); // the 2xx is resent by the user agent, not here
@@ -189,7 +177,7 @@ public sealed class ServerTransactionTests
 
         h.Transport.Deliver(AckFor(Invite, tx.LocalTag).Replace("z9hG4bK-peer-1", "z9hG4bK-peer-ack", StringComparison.Ordinal), PeerUdp);
         Assert.Single(h.Acks);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => tx.SendResponseAsync(SipResponse.CreateFor(tx.Request, 486, toTag: tx.LocalTag)).AsTask());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => RespondAsync(tx, 486));
 
         h.Advance(32); // Timer L
         Assert.Equal(0, h.Layer.ServerTransactionCount);
@@ -205,7 +193,7 @@ public sealed class ServerTransactionTests
         Assert.Single(h.Requests);
 
         var tx = h.Requests[0];
-        await tx.SendResponseAsync(SipResponse.CreateFor(tx.Request, 200, toTag: tx.LocalTag));
+        await RespondAsync(tx, 200);
         h.Advance(31.9);
         h.Transport.Deliver(Message, PeerUdp);
         var oks = h.Transport.SentResponses(200);
@@ -225,7 +213,7 @@ public sealed class ServerTransactionTests
         var h = new TransactionTestHarness();
         h.Transport.Deliver(Message.Replace("UDP", "TCP", StringComparison.Ordinal), PeerTcp);
         var tx = h.Requests[0];
-        await tx.SendResponseAsync(SipResponse.CreateFor(tx.Request, 200, toTag: tx.LocalTag));
+        await RespondAsync(tx, 200);
         Assert.Equal(0, h.Layer.ServerTransactionCount);
         Assert.Equal(PeerTcp, h.Transport.Sent[0].Target);
     }
@@ -239,13 +227,13 @@ public sealed class ServerTransactionTests
         var tx = h.Requests[0];
         Assert.Equal("203.0.113.9", tx.Request.TopVia!.Received);
         Assert.Equal(40000, tx.Request.TopVia!.RPort);
-        await tx.SendResponseAsync(SipResponse.CreateFor(tx.Request, 200, toTag: tx.LocalTag));
+        await RespondAsync(tx, 200);
         Assert.Equal(natted, h.Transport.Sent[0].Target);
 
         var h2 = new TransactionTestHarness();
         h2.Transport.Deliver(Message.Replace(";rport", string.Empty, StringComparison.Ordinal), natted);
         var tx2 = h2.Requests[0];
-        await tx2.SendResponseAsync(SipResponse.CreateFor(tx2.Request, 200, toTag: tx2.LocalTag));
+        await RespondAsync(tx2, 200);
         Assert.Equal(Gb28181Gateway.Sip.Transport.SipEndPoint.Udp(System.Net.IPAddress.Parse("203.0.113.9"), 5060), h2.Transport.Sent[0].Target);
     }
 
@@ -260,6 +248,18 @@ public sealed class ServerTransactionTests
         h.Transport.Deliver(old.Replace("CSeq: 7", "CSeq: 8", StringComparison.Ordinal), PeerUdp);
         Assert.Equal(2, h.Requests.Count);
     }
+
+    /// <summary>A harness whose user has received <see cref="Invite"/> over UDP, and the INVITE's server transaction.</summary>
+    private static (TransactionTestHarness H, InviteServerTransaction Invite) ReceiveInvite(TimeSpan? cancelAnswerTimeout = null)
+    {
+        var h = new TransactionTestHarness(cancelAnswerTimeout);
+        h.Transport.Deliver(Invite, PeerUdp);
+        return (h, (InviteServerTransaction)Assert.Single(h.Requests));
+    }
+
+    /// <summary>The user's response with the transaction's To tag.</summary>
+    private static Task RespondAsync(SipServerTransaction tx, int statusCode) =>
+        tx.SendResponseAsync(SipResponse.CreateFor(tx.Request, statusCode, toTag: tx.LocalTag)).AsTask();
 
     private static string AckFor(string invite, string toTag) => invite
         .Replace("INVITE sip:", "ACK sip:", StringComparison.Ordinal)
