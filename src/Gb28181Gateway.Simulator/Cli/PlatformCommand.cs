@@ -32,11 +32,13 @@ internal static class PlatformCommand
         var queryTimeout = new Option<int>("--query-timeout") { Description = "seconds to wait for the last catalog item", DefaultValueFactory = _ => 120 };
         var charset = new Option<string>("--charset") { Description = "charset of the queries sent", DefaultValueFactory = _ => "GB2312" };
         var quiet = new Option<bool>("--quiet") { Description = "do not print every catalog item" };
+        var maxExpires = new Option<int>("--max-expires") { Description = "longest registration granted, seconds", DefaultValueFactory = _ => 3600 };
+        var queryOnInput = new Option<bool>("--query-on-input") { Description = "after the registration, wait for a line on stdin before querying (for scripts: query once the devices are online)" };
         var duration = new Option<int>("--duration") { Description = "keep serving this many seconds (0: exit after the queries/play; until Ctrl-C when none)", DefaultValueFactory = _ => 0 };
 
         var command = new Command("platform", "simulate a superior platform (registrar, catalog queries, play)")
         {
-            listen, serverId, domain, password, queryCatalog, deviceInfo, play, rtpPort, playSeconds, wait, queryTimeout, charset, quiet, duration,
+            listen, serverId, domain, password, queryCatalog, deviceInfo, play, rtpPort, playSeconds, wait, queryTimeout, charset, quiet, maxExpires, queryOnInput, duration,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -46,6 +48,7 @@ internal static class PlatformCommand
                 ServerId = parse.GetValue(serverId)!,
                 Domain = parse.GetValue(domain),
                 Password = parse.GetValue(password) ?? string.Empty,
+                MaxExpires = parse.GetValue(maxExpires),
                 QueryCatalog = parse.GetValue(queryCatalog),
                 QueryDeviceInfo = parse.GetValue(deviceInfo),
                 QueryTimeout = TimeSpan.FromSeconds(parse.GetValue(queryTimeout)),
@@ -54,7 +57,10 @@ internal static class PlatformCommand
             options = options with { MediaAddress = options.Listen.Address };
             using var log = new ConsoleLog(parse.GetValue(logLevel));
             var request = new PlatformRun(parse.GetValue(play), parse.GetValue(rtpPort), TimeSpan.FromSeconds(parse.GetValue(playSeconds)),
-                TimeSpan.FromSeconds(parse.GetValue(wait)), TimeSpan.FromSeconds(parse.GetValue(duration)), !parse.GetValue(quiet));
+                TimeSpan.FromSeconds(parse.GetValue(wait)), TimeSpan.FromSeconds(parse.GetValue(duration)), !parse.GetValue(quiet))
+            {
+                Input = parse.GetValue(queryOnInput) ? Console.In : null,
+            };
             return await RunAsync(options, request, log, Console.Out, ct);
         });
         return command;
@@ -83,6 +89,11 @@ internal static class PlatformCommand
             }
 
             output.WriteLine($"registered: {client.Id} from {client.Source} (expires {client.Expires} s)");
+            if (run.Input is { } input)
+            {
+                output.WriteLine("waiting for a line on stdin before querying");
+                await input.ReadLineAsync(cancellationToken);
+            }
             if (options.QueryCatalog)
             {
                 var catalog = await platform.QueryCatalogAsync(client, cancellationToken);
@@ -143,4 +154,8 @@ internal static class PlatformCommand
 }
 
 /// <summary>The platform command's actions beyond serving registrations.</summary>
-internal sealed record PlatformRun(string? PlayChannel, int RtpPort, TimeSpan PlayTime, TimeSpan Wait, TimeSpan Duration, bool PrintItems);
+internal sealed record PlatformRun(string? PlayChannel, int RtpPort, TimeSpan PlayTime, TimeSpan Wait, TimeSpan Duration, bool PrintItems)
+{
+    /// <summary>When set, a line is read from it between the registration and the queries.</summary>
+    public TextReader? Input { get; init; }
+}

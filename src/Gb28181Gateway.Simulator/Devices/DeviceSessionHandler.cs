@@ -91,7 +91,7 @@ internal sealed class DeviceSessionHandler
             return;
         }
 
-        _ = RunSessionAsync(dialog, session);
+        session.Completion = RunSessionAsync(dialog, session);
     }
 
     public async Task OnInfoAsync(SipIncomingRequest incoming)
@@ -146,21 +146,23 @@ internal sealed class DeviceSessionHandler
         }
     }
 
+    /// <summary>Stops every stream; each session ends its dialog with BYE. Waits up to 5 s for them.</summary>
     public async Task StopAllAsync()
     {
-        foreach (var (id, session) in _sessions)
+        var running = new List<Task>();
+        foreach (var session in _sessions.Values)
         {
             session.Stop();
-            if (_sessions.TryRemove(id, out _) && session.Dialog is { State: not SipDialogState.Terminated } dialog)
-            {
-                try
-                {
-                    await dialog.ByeAsync().WaitAsync(TimeSpan.FromSeconds(2), _farm.Time);
-                }
-                catch (TimeoutException)
-                {
-                }
-            }
+            running.Add(session.Completion);
+        }
+
+        try
+        {
+            await Task.WhenAll(running).WaitAsync(TimeSpan.FromSeconds(5), _farm.Time);
+        }
+        catch (TimeoutException)
+        {
+            // peers that do not answer BYE: their dialogs end by timeout
         }
     }
 
@@ -188,7 +190,7 @@ internal sealed class DeviceSessionHandler
 
             if (dialog.State != SipDialogState.Terminated)
             {
-                await dialog.ByeAsync(); // the media ended on our side (TCP peer closed, TEARDOWN)
+                await dialog.ByeAsync(); // the media ended on our side (TCP peer closed, TEARDOWN, shutdown)
             }
         }
         catch (Exception ex) when (ex is SocketException or IOException or InvalidOperationException)
@@ -208,12 +210,16 @@ internal sealed class DeviceSessionHandler
     {
         private readonly CancellationTokenSource _stop = new();
         private Socket? _socket;
+        private bool _disposed;
 
         public string ChannelId => channelId;
 
         public RtpStreamer Streamer => streamer;
 
         public SipDialog? Dialog { get; set; }
+
+        /// <summary>The session's run: ACK wait, streaming, BYE when our side ended it.</summary>
+        public Task Completion { get; set; } = Task.CompletedTask;
 
         public IPEndPoint LocalAddress => (IPEndPoint)_socket!.LocalEndPoint!;
 
@@ -229,7 +235,16 @@ internal sealed class DeviceSessionHandler
             }
         }
 
-        public void Stop() => _stop.Cancel();
+        public void Stop()
+        {
+            lock (_stop)
+            {
+                if (!_disposed)
+                {
+                    _stop.Cancel();
+                }
+            }
+        }
 
         /// <summary>Streams until the dialog ends or Stop; returns why it ended.</summary>
         public async Task<string> StreamAsync(Task dialogEnded)
@@ -280,9 +295,13 @@ internal sealed class DeviceSessionHandler
 
         public void Dispose()
         {
-            _stop.Cancel();
+            Stop();
             _socket?.Dispose();
-            _stop.Dispose();
+            lock (_stop)
+            {
+                _disposed = true;
+                _stop.Dispose();
+            }
         }
 
         private static string Ssrc(RtpStreamer s) => s.Ssrc.ToString("D10", CultureInfo.InvariantCulture);

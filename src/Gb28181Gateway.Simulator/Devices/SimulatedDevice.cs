@@ -15,6 +15,7 @@ internal sealed class SimulatedDevice
     private readonly DeviceFarm _farm;
     private readonly DigestClient? _credentials;
     private readonly SipNameAddress _self;
+    private readonly Lock _gate = new();
     private string? _registerCallId;
     private string? _fromTag;
     private uint _registerCSeq;
@@ -117,7 +118,7 @@ internal sealed class SimulatedDevice
     {
         var options = _farm.Options;
         var request = Agent.CreateRequest(SipMethod.Register, SipUri.Create(options.ServerId, options.DomainOrDefault), _self, _self, options.Server);
-        lock (_self)
+        lock (_gate)
         {
             if (_registerCallId is null)
             {
@@ -135,7 +136,7 @@ internal sealed class SimulatedDevice
 
         request.Expires = expires;
         var response = await Agent.SendRequestAsync(request, options.Server, new SipRequestOptions { Credentials = _credentials }, cancellationToken);
-        lock (_self)
+        lock (_gate)
         {
             _registerCSeq = Math.Max(_registerCSeq, response.CSeq.Number);
         }

@@ -105,6 +105,30 @@ public sealed class DeviceModeTests
         Assert.Equal(1, farm.Statistics.Registered);
     }
 
+    [Fact]
+    public async Task The_registration_is_refreshed_at_80_percent_of_the_granted_expiry_in_the_same_call()
+    {
+        var time = new ManualTimeProvider();
+        await using var registrar = new TestRegistrar(SipTransportKind.Udp);
+        await using var farm = new DeviceFarm(Options(registrar.EndPoint, count: 1, channels: 1) with { Expires = 100 }, time);
+        farm.Start();
+        var first = (await RegistrationsAsync(registrar, 1)).Single().Value;
+        Assert.Equal(100, first[1].Request.Expires);
+
+        await WaitUntilAsync(() => time.ActiveTimerCount >= 1);
+        time.Advance(TimeSpan.FromSeconds(60)); // keepalive; the refresh is due at 80 s
+        await TestRegistrar.NextAsync(registrar.Keepalives);
+        Assert.False(registrar.Registers.Reader.TryRead(out _));
+        await WaitUntilAsync(() => time.ActiveTimerCount >= 1);
+        time.Advance(TimeSpan.FromSeconds(20));
+
+        var refresh = await TestRegistrar.NextAsync(registrar.Registers);
+        Assert.Equal(first[0].Request.CallId, refresh.Request.CallId);
+        Assert.Equal(first[0].Request.From.Tag, refresh.Request.From.Tag);
+        Assert.Equal(first[1].Request.CSeq.Number + 1, refresh.Request.CSeq.Number);
+        Assert.Equal(100, refresh.Request.Expires);
+    }
+
     [Theory]
     [InlineData(SipTransportKind.Udp)]
     [InlineData(SipTransportKind.Tcp)]
