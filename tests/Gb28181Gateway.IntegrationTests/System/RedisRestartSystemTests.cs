@@ -1,0 +1,125 @@
+using System.Net;
+using Gb28181Gateway.IntegrationTests.Host;
+using Gb28181Gateway.Simulator.Devices;
+using Gb28181Gateway.Simulator.Platform;
+using Gb28181Gateway.Sip.Transport;
+using Gb28181Gateway.Testing;
+using static Gb28181Gateway.IntegrationTests.System.SystemTestSupport;
+
+namespace Gb28181Gateway.IntegrationTests.System;
+
+/// <summary>
+/// Issue 6: the gateway process restarts with its state in a real Redis. The new process, on the same SIP port,
+/// knows the devices and their catalogs before any of them registers again, answers their keepalives, and serves
+/// the full catalog to the superior platform.
+/// </summary>
+public sealed class RedisRestartSystemTests : IAsyncLifetime
+{
+    private const string PlatformId = "41010500002000000001";
+    private const string Password = "12345678";
+    private const int DeviceCount = 2;
+    private const int ChannelsPerDevice = 3;
+
+    private RedisServerFixture _redis = null!;
+    private SimulatedPlatform _platform = null!;
+    private int _platformPort;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServerFixture.StartAsync();
+        _platformPort = LoopbackPorts.Next();
+        _platform = new SimulatedPlatform(new PlatformOptions
+        {
+            Listen = new IPEndPoint(IPAddress.Loopback, _platformPort),
+            ServerId = PlatformId,
+            Password = Password,
+            QueryTimeout = TimeSpan.FromSeconds(15),
+        });
+        _platform.Start();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _platform.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_new_process_on_the_same_port_knows_the_devices_from_Redis_without_them_registering_again()
+    {
+        var sipPort = LoopbackPorts.Next();
+        var first = await GatewayHost.StartAsync(Settings(platformEnabled: false), sipPort);
+        GatewayHost? running = first;
+        await using var devices = new DeviceFarm(new DeviceFarmOptions
+        {
+            Server = SipEndPoint.Udp(IPAddress.Loopback, sipPort),
+            ServerId = "34020000002000000001",
+            Count = DeviceCount,
+            Channels = ChannelsPerDevice,
+            Password = Password,
+            KeepaliveInterval = TimeSpan.FromSeconds(1),
+        });
+        try
+        {
+            devices.Start();
+            var ids = devices.Devices.Select(d => d.Id).ToArray();
+            using (var http = new HttpClient { BaseAddress = first.HttpBase })
+            {
+                await WaitUntilAsync(() => AllOnlineWithChannelsAsync(http, ids, ChannelsPerDevice), "the devices and their catalogs in the first process");
+            }
+
+            string[] keys = [.. ids.SelectMany(id => new[] { $"gb28181:{{gw-1}}:device:{id}", $"gb28181:{{gw-1}}:catalog:{id}" })];
+            await WaitUntilAsync(async () => await _redis.CliAsync(["EXISTS", .. keys]) == keys.Length.ToString(), "the devices and catalogs written to Redis");
+
+            running = null;
+            await first.DisposeAsync();
+            var registrations = devices.Statistics.RegistrationsOk;
+
+            var second = running = await GatewayHost.StartAsync(Settings(platformEnabled: true), sipPort);
+            var keepalivesOkAtStart = devices.Statistics.KeepalivesOk;
+            using var http2 = new HttpClient { BaseAddress = second.HttpBase };
+
+            // At once: no waiting, nothing below has spoken to the new process yet.
+            var listed = await GetDevicesAsync(http2);
+            Assert.All(ids, id =>
+            {
+                Assert.True(listed.TryGetValue(id, out var d), $"{id} not listed by the new process");
+                Assert.True(d.GetProperty("online").GetBoolean(), $"{id} listed offline by the new process");
+                Assert.Equal(ChannelsPerDevice, d.GetProperty("channelCount").GetInt32());
+            });
+
+            // Every device's next keepalive reaches the new process and is answered 200, not 404 (which would make it register again).
+            await WaitUntilAsync(() => devices.Statistics.KeepalivesOk >= keepalivesOkAtStart + 2 * DeviceCount, "keepalives answered by the new process");
+            Assert.Equal(0, devices.Statistics.KeepalivesFailed);
+
+            var client = await _platform.WaitForClientAsync(TimeSpan.FromSeconds(15), CancellationToken.None);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            var catalog = await _platform.QueryCatalogAsync(client, timeout.Token);
+            Assert.True(catalog.IsComplete, $"catalog incomplete: {catalog.Items.Count}/{catalog.SumNum}");
+            var below = devices.Devices.SelectMany(d => d.ChannelIds).Order(StringComparer.Ordinal).ToArray();
+            var above = catalog.Items.Select(i => i.DeviceId).Order(StringComparer.Ordinal).ToArray();
+            Assert.Equal(below, above);
+
+            Assert.Equal(registrations, devices.Statistics.RegistrationsOk);
+        }
+        finally
+        {
+            await devices.StopAsync(TimeSpan.FromSeconds(3));
+            if (running is not null)
+            {
+                await running.DisposeAsync();
+            }
+        }
+    }
+
+    private Dictionary<string, string?> Settings(bool platformEnabled) => new()
+    {
+        ["Gateway:Redis:Configuration"] = _redis.Configuration,
+        ["Gateway:Platforms:0:Enabled"] = platformEnabled ? "true" : "false",
+        ["Gateway:Platforms:0:Host"] = "127.0.0.1",
+        ["Gateway:Platforms:0:Port"] = _platformPort.ToString(),
+        ["Gateway:Platforms:0:LocalPort"] = LoopbackPorts.Next().ToString(),
+        ["Gateway:Platforms:0:Password"] = Password,
+        ["Gateway:Platforms:0:Catalog:ItemsPerMessage"] = "2",
+    };
+}
