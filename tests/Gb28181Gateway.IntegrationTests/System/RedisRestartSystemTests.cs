@@ -27,15 +27,7 @@ public sealed class RedisRestartSystemTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServerFixture.StartAsync();
-        _platformPort = LoopbackPorts.Next();
-        _platform = new SimulatedPlatform(new PlatformOptions
-        {
-            Listen = new IPEndPoint(IPAddress.Loopback, _platformPort),
-            ServerId = PlatformId,
-            Password = Password,
-            QueryTimeout = TimeSpan.FromSeconds(15),
-        });
-        _platform.Start();
+        _platform = StartPlatform(out _platformPort);
     }
 
     public async Task DisposeAsync()
@@ -112,12 +104,90 @@ public sealed class RedisRestartSystemTests : IAsyncLifetime
         }
     }
 
-    private Dictionary<string, string?> Settings(bool platformEnabled) => new()
+    [Fact]
+    public async Task Renumbered_channel_IDs_given_to_the_platform_come_from_Redis_after_the_restart()
+    {
+        var sipPort = LoopbackPorts.Next();
+        await using var secondPlatform = StartPlatform(out var secondPlatformPort);
+        var first = await GatewayHost.StartAsync(Settings(platformEnabled: true, idMode: "Renumber"), sipPort);
+        GatewayHost? running = first;
+        await using var devices = new DeviceFarm(new DeviceFarmOptions
+        {
+            Server = SipEndPoint.Udp(IPAddress.Loopback, sipPort),
+            ServerId = "34020000002000000001",
+            Count = DeviceCount,
+            Channels = ChannelsPerDevice,
+            Password = Password,
+            KeepaliveInterval = TimeSpan.FromSeconds(1),
+        });
+        try
+        {
+            devices.Start();
+            var ids = devices.Devices.Select(d => d.Id).ToArray();
+            using (var http = new HttpClient { BaseAddress = first.HttpBase })
+            {
+                await WaitUntilAsync(() => AllOnlineWithChannelsAsync(http, ids, ChannelsPerDevice), "the devices and their catalogs in the first process");
+            }
+
+            var before = await CatalogIdsAsync(_platform);
+            Assert.Equal(DeviceCount * ChannelsPerDevice, before.Length);
+            Assert.All(before, id => Assert.StartsWith("4101050000131", id));
+            await WaitUntilAsync(async () => await _redis.CliAsync("HLEN", "gb28181:idmap:{province}:down") == before.Length.ToString(), "the ID mapping written to Redis");
+
+            running = null;
+            await first.DisposeAsync();
+
+            // Move one channel to an upper ID no process would pick by itself: the new process must take its map from Redis, not renumber afresh.
+            const string Moved = "41010500001319999999";
+            var channel = await _redis.CliAsync("HGET", "gb28181:idmap:{province}:down", before[0]);
+            await _redis.CliAsync("HSET", "gb28181:idmap:{province}:up", channel, Moved);
+            await _redis.CliAsync("HDEL", "gb28181:idmap:{province}:down", before[0]);
+            await _redis.CliAsync("HSET", "gb28181:idmap:{province}:down", Moved, channel);
+            running = await GatewayHost.StartAsync(Settings(platformEnabled: true, idMode: "Renumber", platformPort: secondPlatformPort), sipPort);
+
+            var after = await CatalogIdsAsync(secondPlatform);
+            Assert.Equal([.. before.Skip(1).Append(Moved).Order(StringComparer.Ordinal)], after);
+        }
+        finally
+        {
+            await devices.StopAsync(TimeSpan.FromSeconds(3));
+            if (running is not null)
+            {
+                await running.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<string[]> CatalogIdsAsync(SimulatedPlatform platform)
+    {
+        var client = await platform.WaitForClientAsync(TimeSpan.FromSeconds(15), CancellationToken.None);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var catalog = await platform.QueryCatalogAsync(client, timeout.Token);
+        Assert.True(catalog.IsComplete, $"catalog incomplete: {catalog.Items.Count}/{catalog.SumNum}");
+        return [.. catalog.Items.Select(i => i.DeviceId).Order(StringComparer.Ordinal)];
+    }
+
+    private static SimulatedPlatform StartPlatform(out int port)
+    {
+        port = LoopbackPorts.Next();
+        var platform = new SimulatedPlatform(new PlatformOptions
+        {
+            Listen = new IPEndPoint(IPAddress.Loopback, port),
+            ServerId = PlatformId,
+            Password = Password,
+            QueryTimeout = TimeSpan.FromSeconds(15),
+        });
+        platform.Start();
+        return platform;
+    }
+
+    private Dictionary<string, string?> Settings(bool platformEnabled, string idMode = "Keep", int? platformPort = null) => new()
     {
         ["Gateway:Redis:Configuration"] = _redis.Configuration,
         ["Gateway:Platforms:0:Enabled"] = platformEnabled ? "true" : "false",
         ["Gateway:Platforms:0:Host"] = "127.0.0.1",
-        ["Gateway:Platforms:0:Port"] = _platformPort.ToString(),
+        ["Gateway:Platforms:0:Port"] = (platformPort ?? _platformPort).ToString(),
+        ["Gateway:Platforms:0:Catalog:IdMode"] = idMode,
         ["Gateway:Platforms:0:LocalPort"] = LoopbackPorts.Next().ToString(),
         ["Gateway:Platforms:0:Password"] = Password,
         ["Gateway:Platforms:0:Catalog:ItemsPerMessage"] = "2",
