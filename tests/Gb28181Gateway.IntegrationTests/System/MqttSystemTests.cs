@@ -138,6 +138,7 @@ public sealed class MqttSystemTests : IAsyncLifetime
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
         var device = _devices.Devices[0];
+        await using var sessions = await _broker.SubscribeAsync(Prefix + "events/session");
 
         var started = await RequestAsync("stream.start", new { deviceId = device.Id, channelId = device.ChannelIds[0], targetHost = "127.0.0.1", targetPort = port, transport = "udp" });
 
@@ -161,6 +162,11 @@ public sealed class MqttSystemTests : IAsyncLifetime
         var stopped = await RequestAsync("stream.stop", new { sessionId });
 
         Assert.True(stopped.GetProperty("result").GetProperty("stopped").GetBoolean());
+        var events = (await sessions.WaitForMessagesAsync(2)).Select(m => JsonDocument.Parse(m.Payload).RootElement).ToArray();
+        Assert.Equal(["started", "stopped"], events.Select(e => e.GetProperty("event").GetString()));
+        Assert.All(events, e => Assert.Equal(sessionId, e.GetProperty("sessionId").GetString()));
+        Assert.Equal(device.ChannelIds[0], events[0].GetProperty("channelId").GetString());
+        Assert.Equal(result.GetProperty("ssrc").GetString(), events[0].GetProperty("platformSsrc").GetString());
         await WaitUntilAsync(() => _devices.Statistics.ActiveStreams == 0, "the device to receive the BYE and stop streaming");
         // Drain what was in flight, then nothing more arrives.
         socket.ReceiveTimeout = 500;
