@@ -104,6 +104,33 @@ public sealed class MqttSystemTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_device_registering_and_unregistering_below_is_published_on_events_device()
+    {
+        await using var events = await _broker.SubscribeAsync(Prefix + "events/device");
+        await using var farm = new DeviceFarm(new DeviceFarmOptions
+        {
+            Server = SipEndPoint.Udp(IPAddress.Loopback, _gateway.SipPort),
+            ServerId = "34020000002000000001",
+            FirstId = "34020000001320000201",
+            Count = 1,
+            Channels = 1,
+            Password = Password,
+        });
+        farm.Start();
+        var id = farm.Devices[0].Id;
+
+        await WaitUntilAsync(() => Events(events, id).Any(e => e.GetProperty("event").GetString() == "online"), $"{id} online on events/device");
+        var online = Events(events, id).First(e => e.GetProperty("event").GetString() == "online");
+        Assert.StartsWith("udp:127.0.0.1:", online.GetProperty("endpoint").GetString());
+        await farm.StopAsync(TimeSpan.FromSeconds(5));
+        Assert.False(farm.Devices[0].IsRegistered, "the device's REGISTER Expires: 0 was not accepted");
+
+        await WaitUntilAsync(() => Events(events, id).Any(e => e.GetProperty("event").GetString() == "offline"), $"{id} offline on events/device");
+        var offline = Events(events, id).First(e => e.GetProperty("event").GetString() == "offline");
+        Assert.Equal("unregistered", offline.GetProperty("reason").GetString());
+    }
+
+    [Fact]
     public async Task Devices_list_over_MQTT_returns_the_devices_below()
     {
         var answer = await RequestAsync("devices.list", null);
@@ -177,6 +204,9 @@ public sealed class MqttSystemTests : IAsyncLifetime
         socket.ReceiveTimeout = 1500;
         Assert.False(TryReceive(socket, buffer), "RTP still arrives after stream.stop");
     }
+
+    private static IEnumerable<JsonElement> Events(MosquittoSubscriber subscriber, string deviceId) =>
+        subscriber.Messages.Select(m => JsonDocument.Parse(m.Payload).RootElement).Where(e => e.GetProperty("deviceId").GetString() == deviceId);
 
     private static bool TryReceive(Socket socket, byte[] buffer)
     {
