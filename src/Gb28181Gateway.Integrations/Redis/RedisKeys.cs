@@ -22,7 +22,14 @@ internal sealed class RedisKeys
         Devices = _instancePrefix + "devices";
         Platforms = _instancePrefix + "platforms";
         Sessions = _instancePrefix + "sessions";
+        Marker = _instancePrefix + "marker";
     }
+
+    /// <summary>
+    /// STRING present while Redis holds this instance's state; missing after Redis lost its data (restarted
+    /// without persistence, flushed), which makes the store write its whole local copy again.
+    /// </summary>
+    public RedisKey Marker { get; }
 
     /// <summary>SET of the IDs of this instance's devices (index for <c>LoadDevicesAsync</c>; members whose key expired are pruned on load).</summary>
     public RedisKey Devices { get; }

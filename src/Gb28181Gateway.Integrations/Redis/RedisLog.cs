@@ -34,4 +34,7 @@ internal static partial class RedisLog
 
     [LoggerMessage(7009, LogLevel.Debug, "Redis wrote {Count} changes")]
     public static partial void Wrote(ILogger logger, int count);
+
+    [LoggerMessage(7010, LogLevel.Warning, "Redis no longer holds this instance's state (restarted without persistence or flushed): writing the whole local copy again")]
+    public static partial void StateLost(ILogger logger);
 }

@@ -152,6 +152,16 @@ internal sealed class RedisPendingWrites
         }
     }
 
+    /// <summary>Makes the next round a full rewrite of the local copy (Redis lost what it held).</summary>
+    public void RequireRewrite()
+    {
+        lock (_gate)
+        {
+            _entries.Clear();
+            _overflowed = true;
+        }
+    }
+
     /// <summary>Sets the overflow flag again after a failed rewrite.</summary>
     public void RewriteFailed()
     {

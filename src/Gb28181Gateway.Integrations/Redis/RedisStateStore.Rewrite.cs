@@ -48,6 +48,7 @@ internal sealed partial class RedisStateStore
                 }
             }
 
+            writes.Add(db.StringSetAsync(_keys.Marker, _settings.Instance));
             written = writes.Count;
             if (_devicesLoaded)
             {

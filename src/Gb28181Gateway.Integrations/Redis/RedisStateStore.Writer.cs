@@ -62,6 +62,18 @@ internal sealed partial class RedisStateStore
         try
         {
             await _connection.ConnectTask;
+            if (_connection.IsUp)
+            {
+                try
+                {
+                    await CheckMarkerAsync();
+                }
+                catch (Exception ex) when (IsBackendFailure(ex))
+                {
+                    _connection.Failed(RedisOperation.Connection, ex);
+                }
+            }
+
             Wake();
             while (await _wake.Reader.WaitToReadAsync(token))
             {
@@ -100,6 +112,7 @@ internal sealed partial class RedisStateStore
         try
         {
             await WithTimeout(_connection.Database.PingAsync());
+            await CheckMarkerAsync();
             _connection.Succeeded();
             return true;
         }
@@ -108,6 +121,31 @@ internal sealed partial class RedisStateStore
             _connection.Failed(RedisOperation.Connection, ex);
             return false;
         }
+    }
+
+    /// <summary>
+    /// Redis answering does not mean it still holds what was written: a server restarted without persistence
+    /// comes back empty, and writing only what changed during the outage would leave every other device out of
+    /// Redis until its next change. The marker key tells: when it is gone and the local copy holds anything,
+    /// the next round rewrites everything; otherwise the marker is set.
+    /// </summary>
+    private async Task CheckMarkerAsync()
+    {
+        var db = _connection.Database;
+        if (await WithTimeout(db.KeyExistsAsync(_keys.Marker)))
+        {
+            return;
+        }
+
+        if ((await _local.LoadDevicesAsync()).Count > 0 || (await _local.LoadSessionsAsync()).Count > 0
+            || (await _local.LoadPlatformsAsync()).Count > 0 || !_platformsWithIds.IsEmpty)
+        {
+            RedisLog.StateLost(_logger);
+            _pending.RequireRewrite();
+            return;
+        }
+
+        await WithTimeout(db.StringSetAsync(_keys.Marker, _settings.Instance));
     }
 
     /// <summary>One pipelined round; false when something failed (the failed changes stay pending).</summary>

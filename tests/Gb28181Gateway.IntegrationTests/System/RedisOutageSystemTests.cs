@@ -34,7 +34,7 @@ public sealed class RedisOutageSystemTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Devices_registered_while_Redis_is_down_are_served_and_written_to_Redis_when_it_returns()
+    public async Task Devices_registered_while_Redis_is_down_are_served_and_an_emptied_Redis_gets_the_whole_state_back()
     {
         using var http = new HttpClient { BaseAddress = _gateway.HttpBase };
         await using var before = Farm("34020000001320000001", channels: 2);
@@ -57,8 +57,13 @@ public sealed class RedisOutageSystemTests : IAsyncLifetime
 
         await _redis.RestartAsync();
 
-        // The restarted server is empty (no persistence): what it holds was written by the gateway after the outage.
-        string[] keys = [$"gb28181:{{gw-1}}:device:{duringId}", $"gb28181:{{gw-1}}:catalog:{duringId}"];
+        // The restarted server is empty (no persistence): what it holds was written by the gateway after the outage,
+        // the device registered before it too (unchanged during the outage, it is rewritten because Redis lost it).
+        string[] keys =
+        [
+            $"gb28181:{{gw-1}}:device:{duringId}", $"gb28181:{{gw-1}}:catalog:{duringId}",
+            $"gb28181:{{gw-1}}:device:{beforeId}", $"gb28181:{{gw-1}}:catalog:{beforeId}",
+        ];
         try
         {
             await WaitUntilAsync(async () => await _redis.CliAsync(["EXISTS", .. keys]) == keys.Length.ToString(), "the state written during the outage in Redis", TimeSpan.FromSeconds(20));
@@ -70,6 +75,7 @@ public sealed class RedisOutageSystemTests : IAsyncLifetime
 
         var index = (await _redis.CliAsync("SMEMBERS", "gb28181:{gw-1}:devices")).Split('\n', StringSplitOptions.TrimEntries);
         Assert.Contains(duringId, index);
+        Assert.Contains(beforeId, index);
         await WaitUntilAsync(async () => await MetricAsync(http, "gb28181_redis_connected") == 1, "gb28181_redis_connected back to 1");
 
         // A fresh process reading that Redis serves both devices with their channels.
@@ -79,6 +85,8 @@ public sealed class RedisOutageSystemTests : IAsyncLifetime
         Assert.True(listed.TryGetValue(duringId, out var restored), $"{duringId} not loaded from Redis by a fresh process");
         Assert.True(restored.GetProperty("online").GetBoolean());
         Assert.Equal(3, restored.GetProperty("channelCount").GetInt32());
+        Assert.True(listed.TryGetValue(beforeId, out var earlier), $"{beforeId} not loaded from Redis by a fresh process");
+        Assert.Equal(2, earlier.GetProperty("channelCount").GetInt32());
     }
 
     private DeviceFarm Farm(string firstId, int channels) => new(new DeviceFarmOptions
