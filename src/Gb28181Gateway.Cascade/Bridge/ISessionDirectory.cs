@@ -38,6 +38,9 @@ public sealed record StreamRequest
 
     /// <summary>SSRC to put on the packets (10 digits); empty = the gateway chooses.</summary>
     public string? Ssrc { get; init; }
+
+    /// <summary>Who asked (shown as the session's <c>Platform</c> in the API and events), e.g. <c>mqtt</c>.</summary>
+    public string Requester { get; init; } = "api";
 }
 
 /// <summary>Streams started on behalf of IoT systems (MQTT <c>stream.start</c>/<c>stream.stop</c>/<c>playback.control</c>).</summary>

@@ -90,7 +90,7 @@ internal sealed partial class MediaBridge
         {
             Id = NewSessionId(),
             Kind = kind,
-            Platform = string.Empty,
+            Platform = request.Requester,
             UpperChannelId = request.ChannelId,
             Stream = stream,
             Leg = leg,

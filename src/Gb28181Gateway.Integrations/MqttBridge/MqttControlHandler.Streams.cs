@@ -30,6 +30,7 @@ internal sealed partial class MqttControlHandler
 
         var request = new StreamRequest
         {
+            Requester = "mqtt",
             DeviceId = deviceId,
             ChannelId = channelId,
             Kind = kind,

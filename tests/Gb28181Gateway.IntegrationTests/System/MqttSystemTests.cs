@@ -194,6 +194,7 @@ public sealed class MqttSystemTests : IAsyncLifetime
         Assert.All(events, e => Assert.Equal(sessionId, e.GetProperty("sessionId").GetString()));
         Assert.Equal(device.ChannelIds[0], events[0].GetProperty("channelId").GetString());
         Assert.Equal(result.GetProperty("ssrc").GetString(), events[0].GetProperty("platformSsrc").GetString());
+        Assert.Equal("mqtt", events[0].GetProperty("platform").GetString());
         await WaitUntilAsync(() => _devices.Statistics.ActiveStreams == 0, "the device to receive the BYE and stop streaming");
         // Drain what was in flight, then nothing more arrives.
         socket.ReceiveTimeout = 500;
