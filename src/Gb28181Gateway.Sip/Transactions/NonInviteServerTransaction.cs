@@ -68,6 +68,7 @@ internal sealed class NonInviteServerTransaction : SipServerTransaction
             lock (Gate)
             {
                 outbound.ReleaseMessage();
+                _lastProvisional = null;
                 ReleaseMessages();
             }
         }
