@@ -46,7 +46,8 @@ internal sealed class SipMetrics
 
     public void MessageReceived(SipMessage message) => CountMessage("in", message);
 
-    public void MessageSent(SipMessage message) => CountMessage("out", message);
+    /// <summary>A message sent: its method (a response's CSeq method) and status code, 0 for a request.</summary>
+    public void MessageSent(string method, int statusCode) => CountMessage("out", method, statusCode);
 
     public void Retransmitted(string method) =>
         _retransmissions.Add(1, new KeyValuePair<string, object?>("method", MethodTag(method)));
@@ -72,25 +73,22 @@ internal sealed class SipMetrics
 
     private void CountMessage(string direction, SipMessage message)
     {
-        string method;
-        string status;
         if (message is SipResponse response)
         {
-            method = MethodTag(response.CSeq.Method);
-            status = StatusTexts[response.StatusCode];
+            CountMessage(direction, response.CSeq.Method, response.StatusCode);
         }
         else
         {
-            method = MethodTag(((SipRequest)message).Method);
-            status = string.Empty;
+            CountMessage(direction, ((SipRequest)message).Method, 0);
         }
+    }
 
+    private void CountMessage(string direction, string method, int statusCode) =>
         _messages.Add(
             1,
             new KeyValuePair<string, object?>("direction", direction),
-            new KeyValuePair<string, object?>("method", method),
-            new KeyValuePair<string, object?>("status", status));
-    }
+            new KeyValuePair<string, object?>("method", MethodTag(method)),
+            new KeyValuePair<string, object?>("status", statusCode == 0 ? string.Empty : StatusTexts[statusCode]));
 
     private static string[] CreateStatusTexts()
     {

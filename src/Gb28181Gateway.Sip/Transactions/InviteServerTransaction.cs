@@ -82,8 +82,8 @@ internal sealed class InviteServerTransaction : SipServerTransaction
                 case SipTransactionState.Accepted when response.IsSuccess:
                     break; // the user agent retransmitting its 2xx (§13.3.1.4)
                 default:
-                    throw FinalResponse is not null
-                        ? AlreadyAnswered(FinalResponse)
+                    throw HasFinalResponse
+                        ? AlreadyAnswered()
                         : new InvalidOperationException($"the INVITE transaction is {State}; {response.StatusCode} cannot be sent");
             }
         }

@@ -28,9 +28,9 @@ internal sealed class NonInviteServerTransaction : SipServerTransaction
         {
             if (State is not (SipTransactionState.Trying or SipTransactionState.Proceeding))
             {
-                throw FinalResponse is not null
-                    ? AlreadyAnswered(FinalResponse)
-                    : new InvalidOperationException($"the {Request.Method} transaction is {State}; {response.StatusCode} cannot be sent");
+                throw HasFinalResponse
+                    ? AlreadyAnswered()
+                    : new InvalidOperationException($"the {Method} transaction is {State}; {response.StatusCode} cannot be sent");
             }
 
             if (response.IsProvisional)
@@ -61,6 +61,16 @@ internal sealed class NonInviteServerTransaction : SipServerTransaction
         if (terminate)
         {
             Terminate();
+        }
+        else if (!response.IsProvisional)
+        {
+            // Completed: only the bytes are resent until Timer J (sent first: the transport read the Via)
+            lock (Gate)
+            {
+                outbound.ReleaseMessage();
+                _lastProvisional = null;
+                ReleaseMessages();
+            }
         }
     }
 

@@ -11,12 +11,17 @@ namespace Gb28181Gateway.Sip.Transactions;
 internal abstract class SipServerTransaction : IDisposable
 {
     private string? _localTag;
+    private SipRequest? _request;
+    private SipResponse? _finalResponse;
+    private int _finalStatus;
+    private string? _finalReason;
 
     protected SipServerTransaction(SipTransactionLayer layer, SipRequest request, SipEndPoint source, SipTransactionKey key,
         SipTransactionState initialState)
     {
         Layer = layer;
-        Request = request;
+        _request = request;
+        Method = request.Method;
         Source = source;
         Key = key;
         State = initialState;
@@ -24,14 +29,38 @@ internal abstract class SipServerTransaction : IDisposable
 
     public SipTransactionKey Key { get; }
 
-    public SipRequest Request { get; }
+    /// <summary>
+    /// The request. A non-INVITE transaction over UDP lets go of it once it has sent its final response (it
+    /// only resends that response while Timer J runs): reading it then throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public SipRequest Request => _request
+        ?? throw new InvalidOperationException($"the {Method} transaction has sent its final response and no longer holds its request");
+
+    /// <summary>The request method, kept for the transaction's whole life.</summary>
+    public string Method { get; }
 
     public SipEndPoint Source { get; }
 
     public SipTransactionState State { get; protected set; }
 
-    /// <summary>The final response sent, or null.</summary>
-    public SipResponse? FinalResponse { get; protected set; }
+    /// <summary>The final response sent, or null (also once a completed non-INVITE transaction released it).</summary>
+    public SipResponse? FinalResponse
+    {
+        get => _finalResponse;
+        protected set
+        {
+            _finalResponse = value;
+            if (value is not null)
+            {
+                _finalStatus = value.StatusCode;
+                _finalReason = value.ReasonPhrase;
+                HasFinalResponse = true;
+            }
+        }
+    }
+
+    /// <summary>Whether a final response was sent (stays true after the response is released).</summary>
+    public bool HasFinalResponse { get; private set; }
 
     /// <summary>The To tag of this transaction's responses: the request's own when in a dialog, else one made here, once.</summary>
     public string LocalTag
@@ -49,6 +78,18 @@ internal abstract class SipServerTransaction : IDisposable
     }
 
     protected SipTransactionLayer Layer { get; }
+
+    /// <summary>
+    /// Drops the request and the final response once only the final response's bytes are needed (the local
+    /// tag is fixed first): during Timer J (32 s over UDP) the transaction then keeps a few hundred bytes
+    /// instead of two parsed messages (headers, URIs, parameters, the received datagram).
+    /// </summary>
+    protected void ReleaseMessages()
+    {
+        _ = LocalTag;
+        _request = null;
+        _finalResponse = null;
+    }
 
     protected Lock Gate { get; } = new();
 
@@ -116,8 +157,8 @@ internal abstract class SipServerTransaction : IDisposable
         }
     }
 
-    protected static InvalidOperationException AlreadyAnswered(SipResponse final) =>
-        new($"the request was already answered with {final.StatusCode} {final.ReasonPhrase}");
+    protected InvalidOperationException AlreadyAnswered() =>
+        new($"the request was already answered with {_finalStatus} {_finalReason}");
 
     protected virtual void Terminate() => Layer.Remove(this);
 }

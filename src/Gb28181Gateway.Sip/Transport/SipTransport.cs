@@ -57,8 +57,6 @@ public sealed partial class SipTransport : ISipTransport, IAsyncDisposable
 
     internal TimeProvider TimeProvider => _time;
 
-    internal int UdpSlabCount => _udp?.SlabCount ?? 0;
-
     /// <summary>
     /// Binds UDP and TCP and starts receiving. Throws <see cref="SocketException"/> (e.g. AddressAlreadyInUse)
     /// when the endpoint cannot be bound, with nothing left open.
@@ -95,12 +93,12 @@ public sealed partial class SipTransport : ISipTransport, IAsyncDisposable
     async ValueTask ISipTransport.SendAsync(SipOutboundMessage message, SipEndPoint target, CancellationToken cancellationToken)
     {
         await SendToAsync(message.Bytes, target, cancellationToken);
-        _metrics.MessageSent(message.Message);
+        _metrics.MessageSent(message.Method, message.StatusCode);
     }
 
     async ValueTask ISipTransport.SendResponseAsync(SipOutboundMessage response, SipEndPoint requestSource, CancellationToken cancellationToken)
     {
-        var via = response.Message.TopVia ?? throw new SipTransportException("a response without Via cannot be routed");
+        var via = response.TopVia ?? throw new SipTransportException("a response without Via cannot be routed");
         var target = SipViaProcessing.ResolveResponseTarget(via, requestSource, out var fallback);
         if (target.Transport == SipTransportKind.Tcp)
         {
@@ -111,7 +109,7 @@ public sealed partial class SipTransport : ISipTransport, IAsyncDisposable
             await SendToAsync(response.Bytes, target, cancellationToken);
         }
 
-        _metrics.MessageSent(response.Message);
+        _metrics.MessageSent(response.Method, response.StatusCode);
     }
 
     SipHostPort ISipTransport.GetLocalAddress(SipEndPoint target) => GetLocalAddress(target);
@@ -206,7 +204,7 @@ public sealed partial class SipTransport : ISipTransport, IAsyncDisposable
                 _localEndPoint = new IPEndPoint(address, port);
                 if (udp is not null)
                 {
-                    _udp = new SipUdpChannel(udp, _options.UdpSlabSize, _logger, OnDatagram, OnUnreachable);
+                    _udp = new SipUdpChannel(udp, _logger, OnDatagram, OnUnreachable);
                 }
 
                 _listener = tcp;

@@ -37,13 +37,6 @@ public sealed class SipTransportOptions
     /// <summary>How long an outgoing TCP connect may take before the send fails (503 to the transaction).</summary>
     public TimeSpan TcpConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>
-    /// Size of the buffers UDP datagrams are received into; each message is a slice of one (no copy). A new
-    /// slab is started when less than 64 KB remains. Larger slabs mean fewer allocations but keep more memory
-    /// alive while any message from them is referenced.
-    /// </summary>
-    public int UdpSlabSize { get; set; } = 1 << 20;
-
     /// <summary>Parse errors and refused connections are logged at most a few times per interval; the rest are counted.</summary>
     public TimeSpan ErrorLogInterval { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -78,11 +71,6 @@ public sealed class SipTransportOptions
         if (TcpIdleTimeout <= TimeSpan.Zero || TcpConnectTimeout <= TimeSpan.Zero || ErrorLogInterval <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(TcpIdleTimeout), "TCP idle and connect timeouts and the error log interval must be positive");
-        }
-
-        if (UdpSlabSize < 2 * SipUdpChannel.MaxDatagramSize)
-        {
-            throw new ArgumentOutOfRangeException(nameof(UdpSlabSize), UdpSlabSize, $"the UDP slab must hold at least two datagrams ({2 * SipUdpChannel.MaxDatagramSize} bytes)");
         }
     }
 }

@@ -6,9 +6,13 @@ using Microsoft.Extensions.Logging;
 namespace Gb28181Gateway.Sip.Transport;
 
 /// <summary>
-/// The UDP side of a transport. Datagrams are received straight into a large slab and each message is a
-/// slice of it: nothing is copied, and the parser keeps slices. When less than one maximum datagram remains,
-/// a new slab is started; the old one is collected once no message refers to it.
+/// The UDP side of a transport. Datagrams are received into one pinned buffer of the maximum datagram size,
+/// reused for every receive, and each message is copied out into an array of its exact size, which the
+/// parser then slices without further copies. Every received message outlives its receive (a server
+/// transaction keeps its request for Timer J = 32 s over UDP, a client transaction its response for Timer K,
+/// dialogs and device records keep parsed headers), so slicing a shared slab instead would keep the whole
+/// slab alive for as long as any one of its messages: one copy of a few hundred bytes per datagram costs far
+/// less than that, and the copies are ordinary short-lived arrays the GC compacts and frees.
 /// On Linux, ICMP errors (port unreachable) are read from the socket error queue and reported with the
 /// destination they concern, so the client transactions towards it can fail at once.
 /// </summary>
@@ -24,17 +28,15 @@ internal sealed class SipUdpChannel : IDisposable
     private const SocketFlags MsgErrQueue = (SocketFlags)0x2000;
 
     private readonly Socket _socket;
-    private readonly int _slabSize;
     private readonly ILogger _logger;
     private readonly Action<ReadOnlyMemory<byte>, IPEndPoint> _onDatagram;
     private readonly Action<IPEndPoint, SocketError> _onUnreachable;
     private readonly bool _errorQueue;
 
-    public SipUdpChannel(Socket socket, int slabSize, ILogger logger, Action<ReadOnlyMemory<byte>, IPEndPoint> onDatagram,
+    public SipUdpChannel(Socket socket, ILogger logger, Action<ReadOnlyMemory<byte>, IPEndPoint> onDatagram,
         Action<IPEndPoint, SocketError> onUnreachable)
     {
         _socket = socket;
-        _slabSize = slabSize;
         _logger = logger;
         _onDatagram = onDatagram;
         _onUnreachable = onUnreachable;
@@ -43,26 +45,16 @@ internal sealed class SipUdpChannel : IDisposable
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)_socket.LocalEndPoint!;
 
-    /// <summary>How many slabs have been allocated (for tests and diagnostics).</summary>
-    public int SlabCount { get; private set; }
-
     public async Task RunAsync(CancellationToken stopping)
     {
-        var slab = NewSlab();
-        var offset = 0;
+        var buffer = GC.AllocateUninitializedArray<byte>(MaxDatagramSize, pinned: true);
         var any = new IPEndPoint(_socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         while (!stopping.IsCancellationRequested)
         {
-            if (slab.Length - offset < MaxDatagramSize)
-            {
-                slab = NewSlab();
-                offset = 0;
-            }
-
             SocketReceiveFromResult result;
             try
             {
-                result = await _socket.ReceiveFromAsync(slab.AsMemory(offset, MaxDatagramSize), SocketFlags.None, any, stopping);
+                result = await _socket.ReceiveFromAsync(buffer.AsMemory(), SocketFlags.None, any, stopping);
             }
             catch (SocketException ex) when (IsIcmpError(ex.SocketErrorCode))
             {
@@ -92,10 +84,9 @@ internal sealed class SipUdpChannel : IDisposable
                 continue;
             }
 
-            var data = slab.AsMemory(offset, result.ReceivedBytes);
-
-            // keep slices 8-byte aligned; a message never shares its bytes with the next receive
-            offset += (result.ReceivedBytes + 7) & ~7;
+            // the message's own bytes: the next receive overwrites the buffer
+            var data = GC.AllocateUninitializedArray<byte>(result.ReceivedBytes);
+            buffer.AsSpan(0, result.ReceivedBytes).CopyTo(data);
             _onDatagram(data, (IPEndPoint)result.RemoteEndPoint);
         }
     }
@@ -175,11 +166,5 @@ internal sealed class SipUdpChannel : IDisposable
             TransportLog.UdpUnreachable(_logger, target, error);
             _onUnreachable(target, error);
         }
-    }
-
-    private byte[] NewSlab()
-    {
-        SlabCount++;
-        return GC.AllocateUninitializedArray<byte>(_slabSize, pinned: true);
     }
 }

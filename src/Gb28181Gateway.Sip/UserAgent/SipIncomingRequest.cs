@@ -58,7 +58,7 @@ public sealed class SipIncomingRequest
     public string LocalTag => _transaction?.LocalTag ?? Request.To.Tag ?? string.Empty;
 
     /// <summary>True once a final response went out (from the handler, or from the stack after CANCEL).</summary>
-    public bool HasFinalResponse => Volatile.Read(ref _final) != 0 || _transaction?.FinalResponse is not null || _answeredBy is not null;
+    public bool HasFinalResponse => Volatile.Read(ref _final) != 0 || _transaction?.HasFinalResponse == true || _answeredBy is not null;
 
     /// <summary>True for ACK (never answered) and for CANCEL (answered by the stack).</summary>
     public bool CanRespond => _transaction is not null && _answeredBy is null;

@@ -218,7 +218,7 @@ public sealed partial class SipUserAgent : ISipTransactionUser, IAsyncDisposable
         }
         catch (InvalidOperationException ex)
         {
-            UserAgentLog.ResponseRejected(Logger, response.StatusCode, transaction.Request.Method, ex.Message);
+            UserAgentLog.ResponseRejected(Logger, response.StatusCode, transaction.Method, ex.Message);
         }
     }
 

@@ -46,7 +46,7 @@ internal sealed class InMemoryTransport : ISipTransport
         Record(message, target);
 
     public ValueTask SendResponseAsync(SipOutboundMessage response, SipEndPoint requestSource, CancellationToken cancellationToken = default) =>
-        Record(response, SipViaProcessing.ResolveResponseTarget(response.Message.TopVia!, requestSource, out _));
+        Record(response, SipViaProcessing.ResolveResponseTarget(response.TopVia!, requestSource, out _));
 
     public SipHostPort GetLocalAddress(SipEndPoint target) => LocalAddress;
 

@@ -208,6 +208,32 @@ public sealed class ServerTransactionTests
     }
 
     [Fact]
+    public async Task A_completed_non_invite_transaction_lets_go_of_its_request_and_still_resends_its_final_with_the_same_tag()
+    {
+        var h = new TransactionTestHarness();
+        h.Transport.Deliver(Message, PeerUdp);
+        var tx = h.Requests[0];
+        var tag = tx.LocalTag;
+        await RespondAsync(tx, 200);
+
+        // Timer J keeps only the response's bytes: neither the request nor the parsed response is held
+        var ex = Assert.Throws<InvalidOperationException>(() => tx.Request);
+        Assert.Null(tx.FinalResponse);
+        Assert.True(tx.HasFinalResponse);
+        Assert.Contains("MESSAGE", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(SipMethod.Message, tx.Method);
+        Assert.Equal(tag, tx.LocalTag);
+
+        h.Transport.Deliver(Message, PeerUdp);
+        var oks = h.Transport.SentResponses(200);
+        Assert.Equal(2, oks.Length);
+        Assert.Equal(oks[0].Bytes, oks[1].Bytes);
+        Assert.Single(h.Requests);
+        var again = Assert.Throws<InvalidOperationException>(() => tx.SendResponseAsync(new SipResponse(SipStatus.Ok)).AsTask().GetAwaiter().GetResult());
+        Assert.Contains("200", again.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Over_tcp_a_non_invite_transaction_ends_with_its_final_response()
     {
         var h = new TransactionTestHarness();

@@ -107,27 +107,34 @@ public sealed class UdpTransportTests
     }
 
     [Fact]
-    public async Task Received_messages_are_slices_of_a_shared_slab_not_copies()
+    public async Task Each_received_message_owns_an_array_of_its_exact_size_that_later_receives_do_not_touch()
     {
-        const int slab = 4 * 65536;
-        await using var stack = TransportHarness.Start(o => o.UdpSlabSize = slab);
+        await using var stack = TransportHarness.Start();
         using var device = new RawUdpPeer();
 
-        // ~30.3 KB messages: seven fit before less than 64 KB of the 256 KB slab remains; the 8th starts a new one
-        var body = new string('x', 30000);
-        for (var i = 0; i < 8; i++)
+        // bodies of different sizes and fill bytes: a later, shorter datagram received into a shared buffer
+        // would overwrite the start of an earlier message's body
+        var bodies = new[] { new string('a', 30000), new string('b', 20), new string('c', 4000) };
+        var sent = new byte[bodies.Length][];
+        for (var i = 0; i < bodies.Length; i++)
         {
-            await device.SendAsync(TransportHarness.Request("MESSAGE", "UDP", "127.0.0.1:" + device.Port, "z9hG4bK-slab-" + i, callId: "slab-" + i, body: body), stack.Port);
+            var text = TransportHarness.Request("MESSAGE", "UDP", "127.0.0.1:" + device.Port, "z9hG4bK-own-" + i, callId: "own-" + i, body: bodies[i]);
+            sent[i] = Encoding.UTF8.GetBytes(text);
+            await device.SendAsync(text, stack.Port);
             _ = await device.ReceiveAsync();
         }
 
-        await stack.WaitForRequestAsync(8);
-        var segments = stack.Received.OrderBy(r => r.Request.CallId, StringComparer.Ordinal).Select(r => Assert.IsType<bool>(MemoryMarshal.TryGetArray(r.Request.Body, out var s)) ? s : default).ToArray();
-        Assert.All(segments, s => Assert.Equal(slab, s.Array!.Length));
-        Assert.All(segments[1..7], s => Assert.Same(segments[0].Array, s.Array));
-        Assert.NotSame(segments[0].Array, segments[7].Array);
-        Assert.True(segments[1].Offset > segments[0].Offset);
-        Assert.Equal(2, stack.Transport.UdpSlabCount);
+        await stack.WaitForRequestAsync(bodies.Length);
+        var received = stack.Received.OrderBy(r => r.Request.CallId, StringComparer.Ordinal).Select(r => r.Request).ToArray();
+        for (var i = 0; i < bodies.Length; i++)
+        {
+            Assert.Equal(bodies[i], Encoding.UTF8.GetString(received[i].Body.Span));
+            Assert.True(MemoryMarshal.TryGetArray(received[i].Body, out var segment));
+            Assert.Equal(sent[i].Length, segment.Array!.Length);
+            Assert.Equal(sent[i].Length - bodies[i].Length, segment.Offset);
+        }
+
+        Assert.Equal(3, received.Select(r => MemoryMarshal.TryGetArray(r.Body, out var s) ? s.Array : null).Distinct().Count());
     }
 
     [Fact]
