@@ -25,7 +25,11 @@ if [ ${#need[@]} -gt 0 ]; then
   done
 fi
 
-dotnet test Gb28181Gateway.sln -c Release "$@"
+# Build once (in parallel), then run the test assemblies one after the other (-m:1): several of them drive
+# real peers (sipp, redis-server, mosquitto) against SIP timers, and on a 2-core machine running them all at
+# once only makes those timers race the scheduler.
+dotnet build Gb28181Gateway.sln -c Release
+dotnet test Gb28181Gateway.sln -c Release --no-build -m:1 "$@"
 
 # deployment files: compose/YAML, Prometheus config and alert rules (promtool + a throwaway prometheus),
 # dashboard queries against the metrics contract, systemd unit, sysctl keys, Dockerfile paths

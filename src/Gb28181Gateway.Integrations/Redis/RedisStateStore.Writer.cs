@@ -137,8 +137,9 @@ internal sealed partial class RedisStateStore
             return;
         }
 
+        // ID assignments alone go through the pending changes and their reconciliation as usual.
         if ((await _local.LoadDevicesAsync()).Count > 0 || (await _local.LoadSessionsAsync()).Count > 0
-            || (await _local.LoadPlatformsAsync()).Count > 0 || !_platformsWithIds.IsEmpty)
+            || (await _local.LoadPlatformsAsync()).Count > 0)
         {
             RedisLog.StateLost(_logger);
             _pending.RequireRewrite();
