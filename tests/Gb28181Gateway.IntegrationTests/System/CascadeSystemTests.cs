@@ -22,7 +22,6 @@ public abstract class CascadeSystemTests : IAsyncLifetime
     private const int ChannelsPerDevice = 3;
 
     private SimulatedPlatform _platform = null!;
-    private int _platformPort;
     private GatewayHost _gateway = null!;
     private DeviceFarm _devices = null!;
 
@@ -31,8 +30,7 @@ public abstract class CascadeSystemTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _platformPort = LoopbackPorts.Next();
-        var platformPort = _platformPort;
+        var platformPort = LoopbackPorts.Next();
         var mediaPorts = LoopbackPorts.NextRange(20);
         _platform = new SimulatedPlatform(new PlatformOptions
         {
