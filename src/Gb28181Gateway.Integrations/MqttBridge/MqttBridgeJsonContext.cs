@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Gb28181Gateway.Cascade.Views;
 
 namespace Gb28181Gateway.Integrations.MqttBridge;
 
@@ -14,10 +15,10 @@ namespace Gb28181Gateway.Integrations.MqttBridge;
 [JsonSerializable(typeof(CatalogChangedPayload))]
 [JsonSerializable(typeof(PlatformEventPayload))]
 [JsonSerializable(typeof(SessionEventPayload))]
-[JsonSerializable(typeof(IReadOnlyList<DeviceView>))]
-[JsonSerializable(typeof(IReadOnlyList<ChannelView>))]
-[JsonSerializable(typeof(IReadOnlyList<PlatformView>))]
-[JsonSerializable(typeof(IReadOnlyList<SessionView>))]
+[JsonSerializable(typeof(IReadOnlyList<DeviceSummary>))]
+[JsonSerializable(typeof(IReadOnlyList<ChannelSummary>))]
+[JsonSerializable(typeof(IReadOnlyList<PlatformSummary>))]
+[JsonSerializable(typeof(IReadOnlyList<SessionSummary>))]
 [JsonSerializable(typeof(PtzResultView))]
 [JsonSerializable(typeof(StreamStartedView))]
 [JsonSerializable(typeof(StoppedView))]

@@ -1,5 +1,5 @@
 using Gb28181Gateway.Cascade.Lower;
-using Gb28181Gateway.Cascade.State;
+using Gb28181Gateway.Cascade.Views;
 using Gb28181Gateway.Protocol.Manscdp;
 using static Gb28181Gateway.Integrations.MqttBridge.MqttControlResponse;
 
@@ -14,7 +14,7 @@ internal sealed partial class MqttControlHandler
     private MqttControlResult ListDevices()
     {
         var devices = Require(_services.Devices, "the device registry").GetDevices();
-        return Result<IReadOnlyList<DeviceView>>(devices.Select(ToView).ToArray(), MqttBridgeJsonContext.Wire.IReadOnlyListDeviceView);
+        return Result<IReadOnlyList<DeviceSummary>>(devices.Select(DeviceSummary.From).ToArray(), MqttBridgeJsonContext.Wire.IReadOnlyListDeviceSummary);
     }
 
     private MqttControlResult ListChannels(MqttControlParams p)
@@ -22,7 +22,7 @@ internal sealed partial class MqttControlHandler
         var deviceId = p.RequiredId("deviceId");
         var directory = Require(_services.Devices, "the device registry");
         _ = directory.FindDevice(deviceId) ?? throw UnknownDevice(deviceId);
-        return Result<IReadOnlyList<ChannelView>>(directory.GetChannels(deviceId).Select(ToView).ToArray(), MqttBridgeJsonContext.Wire.IReadOnlyListChannelView);
+        return Result<IReadOnlyList<ChannelSummary>>(directory.GetChannels(deviceId).Select(ChannelSummary.From).ToArray(), MqttBridgeJsonContext.Wire.IReadOnlyListChannelSummary);
     }
 
     private async Task<MqttControlResult> QueryDeviceAsync(MqttControlParams p, CancellationToken ct)
@@ -36,7 +36,7 @@ internal sealed partial class MqttControlHandler
         {
             case "catalog":
                 var items = await client.QueryCatalogAsync(deviceId, ct);
-                return Result(new CatalogView(deviceId, items.Select(ToView).ToArray()), MqttBridgeJsonContext.Wire.CatalogView);
+                return Result(new CatalogView(deviceId, items.Select(ChannelSummary.From).ToArray()), MqttBridgeJsonContext.Wire.CatalogView);
             case "info":
                 var info = await client.QueryDeviceInfoAsync(deviceId, ct);
                 return Result(new DeviceInfoView(deviceId, info.Result, info.DeviceName, info.DeviceType, info.Manufacturer, info.Model, info.Firmware, info.Channel), MqttBridgeJsonContext.Wire.DeviceInfoView);
@@ -99,11 +99,4 @@ internal sealed partial class MqttControlHandler
 
     private static MqttControlException UnknownDevice(string deviceId) =>
         new(MqttControlError.UnknownDevice, $"no device {deviceId} is registered with this gateway");
-
-    internal static DeviceView ToView(DeviceRecord d) => new(
-        d.DeviceId, d.Online, d.Name, d.Manufacturer, d.Model, d.Firmware, d.SignallingEndPoint, d.UserAgent,
-        d.RegisteredAt, d.ExpiresAt, d.LastKeepaliveAt, d.ChannelCount, d.CatalogUpdatedAt);
-
-    internal static ChannelView ToView(CatalogItem c) => new(
-        c.DeviceId, c.Name, c.Manufacturer, c.Model, c.Status, c.IsOnline, c.ParentId, c.CivilCode, c.Address, c.Longitude, c.Latitude);
 }

@@ -1,5 +1,6 @@
 using Gb28181Gateway.Cascade.Bridge;
 using Gb28181Gateway.Cascade.State;
+using Gb28181Gateway.Cascade.Views;
 using static Gb28181Gateway.Integrations.MqttBridge.MqttControlResponse;
 
 namespace Gb28181Gateway.Integrations.MqttBridge;
@@ -121,13 +122,13 @@ internal sealed partial class MqttControlHandler
     private MqttControlResult ListPlatforms()
     {
         var platforms = Require(_services.Platforms, "the platform registry").GetPlatforms();
-        return Result<IReadOnlyList<PlatformView>>(platforms.Select(ToView).ToArray(), MqttBridgeJsonContext.Wire.IReadOnlyListPlatformView);
+        return Result<IReadOnlyList<PlatformSummary>>(platforms.Select(PlatformSummary.From).ToArray(), MqttBridgeJsonContext.Wire.IReadOnlyListPlatformSummary);
     }
 
     private MqttControlResult ListSessions()
     {
         var sessions = Require(_services.Sessions, "the session directory").GetSessions();
-        return Result<IReadOnlyList<SessionView>>(sessions.Select(ToView).ToArray(), MqttBridgeJsonContext.Wire.IReadOnlyListSessionView);
+        return Result<IReadOnlyList<SessionSummary>>(sessions.Select(SessionSummary.From).ToArray(), MqttBridgeJsonContext.Wire.IReadOnlyListSessionSummary);
     }
 
     private static string? ValidSsrc(string? ssrc)
@@ -142,12 +143,4 @@ internal sealed partial class MqttControlHandler
 
     private static MqttControlException UnknownSession(string sessionId) =>
         new(MqttControlError.UnknownSession, $"no media session {sessionId}");
-
-    internal static PlatformView ToView(Cascade.Upper.PlatformView p) => new(
-        p.Options.Name, p.Options.Enabled, p.Options.ServerId, p.Options.Host, p.Options.Port, p.Options.Transport, p.Options.DeviceId,
-        p.State.State, p.State.RegisteredAt, p.State.LastKeepaliveAt, p.State.LastError, p.State.SharedChannelCount);
-
-    internal static SessionView ToView(SessionRecord s) => new(
-        s.SessionId, s.Kind, s.Platform, s.Channel.DeviceId, s.Channel.ChannelId, s.UpperChannelId, s.StartedAt,
-        s.DeviceSsrc, s.PlatformSsrc, s.DeviceMedia, s.PlatformMedia);
 }

@@ -1,61 +1,9 @@
+using Gb28181Gateway.Cascade.Views;
+
 namespace Gb28181Gateway.Integrations.MqttBridge;
 
-// The "result" documents of the control methods (see README.md in this folder).
-
-internal sealed record DeviceView(
-    string DeviceId,
-    bool Online,
-    string? Name,
-    string? Manufacturer,
-    string? Model,
-    string? Firmware,
-    string Endpoint,
-    string? UserAgent,
-    DateTimeOffset RegisteredAt,
-    DateTimeOffset ExpiresAt,
-    DateTimeOffset? LastKeepaliveAt,
-    int ChannelCount,
-    DateTimeOffset? CatalogUpdatedAt);
-
-internal sealed record ChannelView(
-    string ChannelId,
-    string? Name,
-    string? Manufacturer,
-    string? Model,
-    string? Status,
-    bool? Online,
-    string? ParentId,
-    string? CivilCode,
-    string? Address,
-    string? Longitude,
-    string? Latitude);
-
-internal sealed record PlatformView(
-    string Name,
-    bool Enabled,
-    string ServerId,
-    string Host,
-    int Port,
-    string Transport,
-    string DeviceId,
-    string State,
-    DateTimeOffset? RegisteredAt,
-    DateTimeOffset? LastKeepaliveAt,
-    string? LastError,
-    int SharedChannelCount);
-
-internal sealed record SessionView(
-    string SessionId,
-    string Kind,
-    string Platform,
-    string DeviceId,
-    string ChannelId,
-    string UpperChannelId,
-    DateTimeOffset StartedAt,
-    string? DeviceSsrc,
-    string? PlatformSsrc,
-    string? DeviceMedia,
-    string? PlatformMedia);
+// The "result" documents of the control methods (see README.md in this folder); devices, channels, platforms and
+// sessions are the shared Cascade.Views, the same documents the HTTP API returns.
 
 /// <summary>ptz.control / preset.control: the PTZCmd sent, and the device's Result when it sent one.</summary>
 internal sealed record PtzResultView(string DeviceId, string ChannelId, string PtzCmd, string? Result);
@@ -74,7 +22,7 @@ internal sealed record PresetView(string PresetId, string PresetName);
 
 internal sealed record PresetListView(string DeviceId, IReadOnlyList<PresetView> Presets);
 
-internal sealed record CatalogView(string DeviceId, IReadOnlyList<ChannelView> Channels);
+internal sealed record CatalogView(string DeviceId, IReadOnlyList<ChannelSummary> Channels);
 
 internal sealed record ConfigView(
     string DeviceId,

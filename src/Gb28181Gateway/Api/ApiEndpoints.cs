@@ -2,6 +2,7 @@ using Gb28181Gateway.Cascade.Bridge;
 using Gb28181Gateway.Cascade.Configuration;
 using Gb28181Gateway.Cascade.Lower;
 using Gb28181Gateway.Cascade.Upper;
+using Gb28181Gateway.Cascade.Views;
 using Microsoft.Extensions.Options;
 
 namespace Gb28181Gateway.Api;
@@ -25,7 +26,7 @@ public static class ApiEndpoints
         }
 
         api.MapGet("/devices", (HttpContext http) => Service<IDeviceDirectory>(http) is { } devices
-            ? Json<IReadOnlyList<ApiDevice>>([.. devices.GetDevices().Select(ApiDevice.From)], ApiJsonContext.Default.IReadOnlyListApiDevice)
+            ? Json<IReadOnlyList<DeviceSummary>>([.. devices.GetDevices().Select(DeviceSummary.From)], ApiJsonContext.Default.IReadOnlyListDeviceSummary)
             : Unavailable("the device registry"));
 
         api.MapGet("/devices/{id}", (HttpContext http, string id) =>
@@ -36,7 +37,7 @@ public static class ApiEndpoints
             }
 
             return devices.FindDevice(id) is { } device
-                ? Json(ApiDevice.From(device), ApiJsonContext.Default.ApiDevice)
+                ? Json(DeviceSummary.From(device), ApiJsonContext.Default.DeviceSummary)
                 : NotFound($"no device {id} is known to this gateway");
         });
 
@@ -49,15 +50,15 @@ public static class ApiEndpoints
 
             return devices.FindDevice(id) is null
                 ? NotFound($"no device {id} is known to this gateway")
-                : Json<IReadOnlyList<ApiChannel>>([.. devices.GetChannels(id).Select(ApiChannel.From)], ApiJsonContext.Default.IReadOnlyListApiChannel);
+                : Json<IReadOnlyList<ChannelSummary>>([.. devices.GetChannels(id).Select(ChannelSummary.From)], ApiJsonContext.Default.IReadOnlyListChannelSummary);
         });
 
         api.MapGet("/platforms", (HttpContext http) => Service<IPlatformDirectory>(http) is { } platforms
-            ? Json<IReadOnlyList<ApiPlatform>>([.. platforms.GetPlatforms().Select(ApiPlatform.From)], ApiJsonContext.Default.IReadOnlyListApiPlatform)
+            ? Json<IReadOnlyList<PlatformSummary>>([.. platforms.GetPlatforms().Select(PlatformSummary.From)], ApiJsonContext.Default.IReadOnlyListPlatformSummary)
             : Unavailable("the platform registry"));
 
         api.MapGet("/sessions", (HttpContext http) => Service<ISessionDirectory>(http) is { } sessions
-            ? Json<IReadOnlyList<ApiSession>>([.. sessions.GetSessions().Select(ApiSession.From)], ApiJsonContext.Default.IReadOnlyListApiSession)
+            ? Json<IReadOnlyList<SessionSummary>>([.. sessions.GetSessions().Select(SessionSummary.From)], ApiJsonContext.Default.IReadOnlyListSessionSummary)
             : Unavailable("the session directory"));
 
         api.MapPost("/sessions/{id}/stop", async (HttpContext http, string id) =>

@@ -29,6 +29,7 @@ public sealed class MqttBridgeControlTests
         Assert.False(devices[1].GetProperty("online").GetBoolean());
         Assert.Equal("Hikvision", devices[0].GetProperty("manufacturer").GetString());
         Assert.Equal(1, devices[0].GetProperty("channelCount").GetInt32());
+        Assert.Equal("GB2312", devices[0].GetProperty("characterSet").GetString());   // the same document as GET /api/devices
     }
 
     [Fact]

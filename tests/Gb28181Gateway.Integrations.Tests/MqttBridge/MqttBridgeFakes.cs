@@ -22,6 +22,7 @@ internal sealed class BridgeTestDevices : IDeviceDirectory
             Online = online,
             Name = "Camera " + deviceId[^3..],
             Manufacturer = "Hikvision",
+            CharacterSet = "GB2312",
             RegisteredAt = new DateTimeOffset(2024, 5, 1, 8, 0, 0, TimeSpan.FromHours(8)),
             ExpiresAt = new DateTimeOffset(2024, 5, 1, 9, 0, 0, TimeSpan.FromHours(8)),
             ChannelCount = channelIds.Length,
@@ -178,7 +179,7 @@ internal sealed class BridgeTestPlatforms : IPlatformDirectory
     public IReadOnlyList<PlatformView> GetPlatforms() =>
     [
         new PlatformView(
-            new PlatformOptions { Name = "province", ServerId = "41010500002000000001", Host = "10.0.0.1", DeviceId = "34020000002000000002" },
+            new PlatformOptions { Name = "province", ServerId = "41010500002000000001", ServerDomain = "4101050000", Host = "10.0.0.1", DeviceId = "34020000002000000002" },
             new PlatformStateRecord { Name = "province", State = "Registered", SharedChannelCount = 2 }),
     ];
 }

@@ -151,6 +151,8 @@ public sealed class MqttControlHandlerTests
         var platforms = (await CallAsync("platforms.list", "{}")).GetProperty("result");
         Assert.Equal("Registered", platforms[0].GetProperty("state").GetString());
         Assert.Equal(2, platforms[0].GetProperty("sharedChannelCount").GetInt32());
+        Assert.Equal("4101050000", platforms[0].GetProperty("serverDomain").GetString());   // the same document as GET /api/platforms
+        Assert.False(platforms[0].TryGetProperty("password", out _));
         Assert.Empty((await CallAsync("sessions.list", "null")).GetProperty("result").EnumerateArray());
     }
 
