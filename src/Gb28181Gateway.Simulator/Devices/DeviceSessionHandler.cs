@@ -68,7 +68,7 @@ internal sealed class DeviceSessionHandler
 
         var response = incoming.CreateResponse(SipStatus.Ok);
         response.ContentType = "application/sdp";
-        response.Body = MediaOffer.BuildAnswer(channelId, offer.SessionName, session.LocalAddress.Address.ToString(), session.LocalAddress.Port, mode, ssrc.ToString());
+        response.Body = offer.BuildAnswer(channelId, session.LocalAddress.Address.ToString(), session.LocalAddress.Port, ssrc);
 
         // known before the 200 goes out, so an INFO right behind the ACK finds the session
         var id = new SipDialogId(request.CallId, incoming.LocalTag, request.From.Tag ?? string.Empty);

@@ -1,9 +1,8 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Gb28181Gateway.Protocol;
+using Gb28181Gateway.Protocol.Sdp;
 using Gb28181Gateway.Sip.Messages;
 
 namespace Gb28181Gateway.Simulator.Platform;
@@ -25,7 +24,8 @@ internal static class PlatformPlayer
         TimeSpan duration, CancellationToken cancellationToken, Action<long>? onPacket = null)
     {
         var options = platform.Options;
-        var ssrc = Ssrc.Create(SsrcKind.Live, options.DomainOrDefault, Random.Shared.Next(1, Ssrc.MaxSerial)).ToString();
+        var offered = Ssrc.Create(SsrcKind.Live, options.DomainOrDefault, Random.Shared.Next(1, Ssrc.MaxSerial));
+        var ssrc = offered.ToString();
         using var socket = new Socket(options.MediaAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(options.MediaAddress, rtpPort));
         var port = ((IPEndPoint)socket.LocalEndPoint!).Port;
@@ -35,7 +35,7 @@ internal static class PlatformPlayer
         var invite = agent.CreateRequest(SipMethod.Invite, uri, platform.Self, new SipNameAddress(uri), client.Source);
         invite.Headers.Add(SipHeaderKind.Subject, $"{channelId}:{ssrc},{options.ServerId}:0");
         invite.ContentType = "application/sdp";
-        invite.Body = Offer(options.ServerId, options.MediaAddress.ToString(), port, ssrc);
+        invite.Body = Offer(options.ServerId, options.MediaAddress.ToString(), port, offered);
         var result = await agent.InviteAsync(invite, client.Source, cancellationToken: cancellationToken);
         if (!result.IsSuccess || result.Dialog is not { } dialog)
         {
@@ -83,12 +83,9 @@ internal static class PlatformPlayer
         return new PlayResult(result.StatusCode, ssrc, answered, packets, bytes, foreign);
     }
 
-    internal static byte[] Offer(string serverId, string host, int port, string ssrc)
-    {
-        var sdp = string.Create(CultureInfo.InvariantCulture,
-            $"v=0\r\no={serverId} 0 0 IN IP4 {host}\r\ns=Play\r\nc=IN IP4 {host}\r\nt=0 0\r\nm=video {port} RTP/AVP 96 97 98\r\na=recvonly\r\na=rtpmap:96 PS/90000\r\na=rtpmap:98 H264/90000\r\na=rtpmap:97 MPEG4/90000\r\ny={ssrc}\r\n");
-        return Encoding.ASCII.GetBytes(sdp);
-    }
+    /// <summary>A live-view offer as a platform sends it (<see cref="GbSdp.CreateOffer"/>): recvonly, PS/MPEG4/H264, y=.</summary>
+    internal static byte[] Offer(string serverId, string host, int port, Ssrc ssrc) =>
+        GbSdp.CreateOffer(new SdpOfferOptions { Kind = SdpSessionKind.Play, OriginId = serverId, Address = host, Port = port, Ssrc = ssrc }).ToBytes();
 
     private static string? AnsweredSsrc(ReadOnlySpan<byte> body)
     {

@@ -115,8 +115,7 @@ internal sealed class TestVirtualNvr : IAsyncDisposable
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var response = incoming.CreateResponse(SipStatus.Ok);
         response.ContentType = "application/sdp";
-        response.Body = MediaOffer.BuildAnswer(incoming.Request.RequestUri.User!, "Play", "127.0.0.1", ((IPEndPoint)socket.LocalEndPoint!).Port,
-            MediaTransportMode.Udp, offer.Ssrc!);
+        response.Body = offer.BuildAnswer(incoming.Request.RequestUri.User!, "127.0.0.1", ((IPEndPoint)socket.LocalEndPoint!).Port, Ssrc.Parse(offer.Ssrc!));
         await incoming.RespondAsync(response);
         var dialog = incoming.Dialog!;
         Invites.Writer.TryWrite((incoming.Request, dialog));
