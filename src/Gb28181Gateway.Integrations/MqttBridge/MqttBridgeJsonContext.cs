@@ -10,6 +10,7 @@ namespace Gb28181Gateway.Integrations.MqttBridge;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AlarmEventPayload))]
+[JsonSerializable(typeof(PositionEventPayload))]
 [JsonSerializable(typeof(DeviceOnlinePayload))]
 [JsonSerializable(typeof(DeviceOfflinePayload))]
 [JsonSerializable(typeof(CatalogChangedPayload))]

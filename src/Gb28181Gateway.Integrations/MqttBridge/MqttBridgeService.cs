@@ -151,6 +151,16 @@ internal sealed class MqttBridgeService : IHostedService, IAsyncDisposable
 
     private void PublishEvent(MqttClient client, GatewayEvent gatewayEvent)
     {
+        if (gatewayEvent is MobilePositionEvent position)
+        {
+            foreach (var (topic, payload) in _encoder.EncodePositions(position))
+            {
+                Publish(client, new MqttApplicationMessage(topic, payload, MqttQualityOfService.AtLeastOnce), nameof(MobilePositionEvent));
+            }
+
+            return;
+        }
+
         if (_encoder.Encode(gatewayEvent) is not { } encoded)
         {
             return;

@@ -11,6 +11,7 @@ internal sealed class MqttBridgeTopics
         Root = root;
         Status = root + "/status";
         Alarm = root + "/events/alarm";
+        Position = root + "/events/position";
         Device = root + "/events/device";
         Platform = root + "/events/platform";
         Session = root + "/events/session";
@@ -30,6 +31,9 @@ internal sealed class MqttBridgeTopics
     public string Status { get; }
 
     public string Alarm { get; }
+
+    /// <summary>MobilePosition reports, one message per position.</summary>
+    public string Position { get; }
 
     public string Device { get; }
 

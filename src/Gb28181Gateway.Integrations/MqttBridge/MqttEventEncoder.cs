@@ -5,7 +5,10 @@ using Gb28181Gateway.Protocol.Manscdp;
 
 namespace Gb28181Gateway.Integrations.MqttBridge;
 
-/// <summary>Turns a <see cref="GatewayEvent"/> into the topic and JSON payload the bridge publishes (null: not published).</summary>
+/// <summary>
+/// Turns a <see cref="GatewayEvent"/> into the topic and JSON payload the bridge publishes (null: not published);
+/// a MobilePosition report becomes one message per position (<see cref="EncodePositions"/>).
+/// </summary>
 internal sealed class MqttEventEncoder
 {
     private readonly MqttBridgeTopics _topics;
@@ -27,6 +30,19 @@ internal sealed class MqttEventEncoder
         SessionStoppedEvent e => (_topics.Session, Serialize(SessionStopped(e), MqttBridgeJsonContext.Wire.SessionEventPayload)),
         _ => null,
     };
+
+    /// <summary>events/position: one message per position of the report, in the report's order.</summary>
+    public IEnumerable<(string Topic, byte[] Payload)> EncodePositions(MobilePositionEvent e)
+    {
+        foreach (var position in e.Position.Positions)
+        {
+            var channelId = string.IsNullOrEmpty(position.DeviceId) ? e.DeviceId : position.DeviceId;
+            var payload = new PositionEventPayload(
+                e.DeviceId, channelId, LocalTime(position.Time), position.Longitude, position.Latitude, position.Speed, position.Direction,
+                position.Altitude, position.Height, e.Timestamp);
+            yield return (_topics.Position, Serialize(payload, MqttBridgeJsonContext.Wire.PositionEventPayload));
+        }
+    }
 
     /// <summary>A device-reported local time as ISO 8601 without offset (GB28181 times carry no zone).</summary>
     public static string? LocalTime(DateTime? time) =>

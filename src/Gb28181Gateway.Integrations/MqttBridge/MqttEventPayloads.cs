@@ -17,6 +17,22 @@ internal sealed record AlarmEventPayload(
     double? Latitude,
     DateTimeOffset Timestamp);
 
+/// <summary>
+/// events/position: one position of a MobilePosition report (a 2016 report has one, a 2022 list one per item);
+/// channelId is the position's own DeviceID (a channel, or the device itself).
+/// </summary>
+internal sealed record PositionEventPayload(
+    string DeviceId,
+    string ChannelId,
+    string? Time,
+    double? Longitude,
+    double? Latitude,
+    double? Speed,
+    double? Direction,
+    double? Altitude,
+    double? Height,
+    DateTimeOffset Timestamp);
+
 /// <summary>events/device with event "online".</summary>
 internal sealed record DeviceOnlinePayload(string Event, string DeviceId, string Endpoint, DateTimeOffset Timestamp);
 

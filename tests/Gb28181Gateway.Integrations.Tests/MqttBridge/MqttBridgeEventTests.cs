@@ -64,7 +64,7 @@ public sealed class MqttBridgeEventTests
         bridge.Bus.Publish(new MobilePositionEvent(MqttBridgeHarness.Camera, new MobilePositionNotify { Sn = 1, DeviceId = MqttBridgeHarness.Camera }) { Timestamp = At });
 
         var messages = await sink.WaitForMessagesAsync(7);
-        Assert.Equal(
+        Assert.Equal(   // a MobilePosition report without positions publishes nothing
             ["events/device", "events/device", "events/device", "events/platform", "events/platform", "events/session", "events/session"],
             messages.Select(m => m.Topic["gb28181/gw-events/".Length..]));
         Assert.Equal("""{"event":"online","deviceId":"34020000001320000001","endpoint":"udp:10.0.0.5:5060","timestamp":"2024-05-01T08:30:15+08:00"}""", messages[0].Payload);
@@ -77,6 +77,47 @@ public sealed class MqttBridgeEventTests
         Assert.Equal("s1", started.RootElement.GetProperty("sessionId").GetString());
         Assert.Equal("0100000001", started.RootElement.GetProperty("platformSsrc").GetString());
         Assert.Equal("""{"event":"stopped","sessionId":"s1","deviceId":"34020000001320000001","channelId":"34020000001310000001","reason":"platform BYE","timestamp":"2024-05-01T08:30:15+08:00"}""", messages[6].Payload);
+    }
+
+    [Fact]
+    public async Task Mobile_positions_arrive_on_events_position_one_message_per_position()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var bridge = await MqttBridgeHarness.StartAsync(broker, "gw-position");
+        await using var sink = await broker.SubscribeAsync("gb28181/gw-position/events/position", qos: 1);
+
+        // 2016 layout: one position, named by the report's DeviceID.
+        bridge.Bus.Publish(new MobilePositionEvent(MqttBridgeHarness.Camera, new MobilePositionNotify
+        {
+            Sn = 3,
+            DeviceId = MqttBridgeHarness.Camera,
+            Positions = [new MobilePosition { DeviceId = MqttBridgeHarness.Camera, Time = new DateTime(2024, 5, 1, 8, 30, 14), Longitude = 116.397128, Latitude = 39.916527, Speed = 12.5, Direction = 90, Altitude = 44 }],
+        })
+        { Timestamp = At });
+        // 2022 list: one message per item, in order, each with the item's own DeviceID.
+        bridge.Bus.Publish(new MobilePositionEvent(MqttBridgeHarness.Camera, new MobilePositionNotify
+        {
+            Sn = 4,
+            DeviceId = MqttBridgeHarness.Camera,
+            Layout = MobilePositionLayout.List2022,
+            Positions =
+            [
+                new MobilePosition { DeviceId = MqttBridgeHarness.CameraChannel, Longitude = 116.1, Latitude = 39.1, Height = 3.5 },
+                new MobilePosition { DeviceId = "34020000001310000002", Longitude = 116.2, Latitude = 39.2 },
+            ],
+        })
+        { Timestamp = At });
+
+        var messages = await sink.WaitForMessagesAsync(3);
+        Assert.All(messages, m => Assert.Equal((1, false), (m.Qos, m.Retained)));
+        Assert.Equal(
+            """{"deviceId":"34020000001320000001","channelId":"34020000001320000001","time":"2024-05-01T08:30:14","longitude":116.397128,"latitude":39.916527,"speed":12.5,"direction":90,"altitude":44,"timestamp":"2024-05-01T08:30:15+08:00"}""",
+            messages[0].Payload);
+        Assert.Equal(
+            """{"deviceId":"34020000001320000001","channelId":"34020000001310000001","longitude":116.1,"latitude":39.1,"height":3.5,"timestamp":"2024-05-01T08:30:15+08:00"}""",
+            messages[1].Payload);
+        using var third = JsonDocument.Parse(messages[2].Payload);
+        Assert.Equal("34020000001310000002", third.RootElement.GetProperty("channelId").GetString());
     }
 
     [Fact]
