@@ -24,6 +24,7 @@ internal sealed class MqttBridgeService : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly TimeProvider _timeProvider;
     private readonly IMeterFactory? _meterFactory;
+    private readonly MqttControlMetrics _controlMetrics;
     private readonly int _eventCapacity;
     private readonly int _maxConcurrentRequests;
     private readonly SemaphoreSlim _requestSlots;
@@ -51,7 +52,8 @@ internal sealed class MqttBridgeService : IHostedService, IAsyncDisposable
         _encoder = new MqttEventEncoder(topics);
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<MqttBridgeService>();
-        _handler = new MqttControlHandler(services, _logger, timeProvider);
+        _controlMetrics = new MqttControlMetrics(meterFactory);
+        _handler = new MqttControlHandler(services, _logger, timeProvider, metrics: _controlMetrics);
         _timeProvider = timeProvider;
         _meterFactory = meterFactory;
         _eventCapacity = eventCapacity;
@@ -109,6 +111,7 @@ internal sealed class MqttBridgeService : IHostedService, IAsyncDisposable
 
         _stopping.Dispose();
         _requestSlots.Dispose();
+        _controlMetrics.Dispose();
     }
 
     private void OnConnectionStateChanged(object? sender, MqttConnectionStateChangedEventArgs e)

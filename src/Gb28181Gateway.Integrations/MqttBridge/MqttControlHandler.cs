@@ -26,23 +26,34 @@ internal sealed partial class MqttControlHandler
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
     private readonly TimeSpan _requestTimeout;
+    private readonly MqttControlMetrics? _metrics;
 
-    public MqttControlHandler(MqttControlServices services, ILogger logger, TimeProvider? timeProvider = null, TimeSpan? requestTimeout = null)
+    public MqttControlHandler(MqttControlServices services, ILogger logger, TimeProvider? timeProvider = null, TimeSpan? requestTimeout = null, MqttControlMetrics? metrics = null)
     {
         _services = services;
         _logger = logger;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _requestTimeout = requestTimeout ?? DefaultRequestTimeout;
+        _metrics = metrics;
     }
 
     /// <summary>The answer's topic and payload for <paramref name="payload"/> received on the request topic.</summary>
     public async Task<(string Topic, byte[] Payload)> HandleAsync(ReadOnlyMemory<byte> payload, string defaultReplyTo, CancellationToken cancellationToken)
     {
+        var started = _timeProvider.GetTimestamp();
         var request = MqttControlRequest.Parse(payload, defaultReplyTo);
+        var (answer, errorCode) = await AnswerAsync(request, cancellationToken);
+        _metrics?.Answered(request.Error is null ? request.Method : null, errorCode, _timeProvider.GetElapsedTime(started));
+        return (request.ReplyTo, answer);
+    }
+
+    /// <summary>The answer's payload, and the error code it carries (null: a result).</summary>
+    private async Task<(byte[] Payload, int? ErrorCode)> AnswerAsync(MqttControlRequest request, CancellationToken cancellationToken)
+    {
         if (request.Error is { } malformed)
         {
             MqttBridgeLog.MalformedRequest(_logger, request.IdText, malformed.Code, malformed.Message);
-            return (request.ReplyTo, MqttControlResponse.Error(request.Id, malformed.Code, malformed.Message));
+            return (MqttControlResponse.Error(request.Id, malformed.Code, malformed.Message), malformed.Code);
         }
 
         using var deadline = new CancellationTokenSource(_requestTimeout, _timeProvider);
@@ -50,18 +61,18 @@ internal sealed partial class MqttControlHandler
         try
         {
             var result = await RunAsync(request.Method, request.Params, linked.Token);
-            return (request.ReplyTo, MqttControlResponse.Success(request.Id, result));
+            return (MqttControlResponse.Success(request.Id, result), null);
         }
         catch (MqttControlException ex)
         {
             MqttBridgeLog.RequestFailed(_logger, request.Method, request.IdText, ex.Code, ex.Message);
-            return (request.ReplyTo, MqttControlResponse.Error(request.Id, ex.Code, ex.Message));
+            return (MqttControlResponse.Error(request.Id, ex.Code, ex.Message), ex.Code);
         }
         catch (DeviceRequestException ex)
         {
             var code = DeviceErrorCode(ex.Error);
             MqttBridgeLog.RequestFailed(_logger, request.Method, request.IdText, code, ex.Message);
-            return (request.ReplyTo, MqttControlResponse.Error(request.Id, code, ex.Message));
+            return (MqttControlResponse.Error(request.Id, code, ex.Message), code);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -74,12 +85,12 @@ internal sealed partial class MqttControlHandler
                 ? $"{request.Method} did not complete within {_requestTimeout.TotalSeconds:0} s"
                 : $"{request.Method} timed out";
             MqttBridgeLog.RequestFailed(_logger, request.Method, request.IdText, MqttControlError.DeviceTimeout, message);
-            return (request.ReplyTo, MqttControlResponse.Error(request.Id, MqttControlError.DeviceTimeout, message));
+            return (MqttControlResponse.Error(request.Id, MqttControlError.DeviceTimeout, message), MqttControlError.DeviceTimeout);
         }
         catch (Exception ex)
         {
             MqttBridgeLog.RequestCrashed(_logger, request.Method, request.IdText, ex);
-            return (request.ReplyTo, MqttControlResponse.Error(request.Id, MqttControlError.Internal, $"internal error in {request.Method}: {ex.Message}"));
+            return (MqttControlResponse.Error(request.Id, MqttControlError.Internal, $"internal error in {request.Method}: {ex.Message}"), MqttControlError.Internal);
         }
     }
 
