@@ -17,6 +17,7 @@ internal sealed class RtpEngineProcess : IDisposable
     private readonly Process _process;
     private readonly Queue<string> _stderr = new();
     private readonly IPEndPoint _ng;
+    private int _receiveQueueErrors;
 
     private RtpEngineProcess(Process process, IPEndPoint ng)
     {
@@ -25,6 +26,14 @@ internal sealed class RtpEngineProcess : IDisposable
     }
 
     public int Id => _process.Id;
+
+    /// <summary>
+    /// Lines rtpengine logged about a socket's receive queue: more than 50 datagrams waiting when it got to read
+    /// the socket ("Too many packets in UDP receive queue") and, after 5 such strikes, "UDP receive queue exceeded":
+    /// from then on it never reads that socket again (its epoll is edge-triggered). Rate-limited by rtpengine, so
+    /// a lower bound.
+    /// </summary>
+    public int ReceiveQueueErrors => Volatile.Read(ref _receiveQueueErrors);
 
     public static RtpEngineProcess Start(IPAddress listen, IPEndPoint ng, int portMin, int portMax, int threads)
     {
@@ -147,6 +156,11 @@ internal sealed class RtpEngineProcess : IDisposable
         if (line is null)
         {
             return;
+        }
+
+        if (line.Contains("UDP receive queue", StringComparison.Ordinal))
+        {
+            Interlocked.Increment(ref _receiveQueueErrors);
         }
 
         lock (_stderr)

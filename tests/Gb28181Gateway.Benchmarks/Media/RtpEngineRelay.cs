@@ -65,8 +65,17 @@ internal static class RtpEngineRelay
             var totals = statistics.GetDictionary("statistics")?.GetDictionary("totalstatistics");
             var current = statistics.GetDictionary("statistics")?.GetDictionary("currentstatistics");
             var (peakRss, threadCount) = engine.MemoryAndThreads();
+            var perCall = new long[sessions];
+            for (var i = 0; i < sessions; i++)
+            {
+                perCall[i] = DevicePackets(await client.CommandAsync(new BencodeWriter().StartDictionary()
+                    .Entry("call-id", CallId(i)).Entry("command", "query").End()), i);
+            }
+
+            Array.Sort(perCall);
+            var median = perCall[sessions / 2];
             Console.WriteLine(FormattableString.Invariant(
-                $"rtpengine {threads} worker threads ({threadCount} in all), {current?.GetInteger("sessionsown")} calls, forwarded {totals?.GetInteger("relayedpackets_user")} errors {totals?.GetInteger("relayedpacketerrors_user")} (whole run), peak RSS {peakRss / 1024.0:F1} MB"));
+                $"rtpengine {threads} worker threads ({threadCount} in all), {current?.GetInteger("sessionsown")} calls, forwarded {totals?.GetInteger("relayedpackets_user")} errors {totals?.GetInteger("relayedpacketerrors_user")} (whole run), received per call min {perCall[0]} median {median} max {perCall[^1]}, {perCall.Count(p => p < median / 2)} calls under half the median, {engine.ReceiveQueueErrors} receive-queue errors logged, peak RSS {peakRss / 1024.0:F1} MB"));
             for (var i = 0; i < sessions; i++)
             {
                 await client.CommandAsync(new BencodeWriter().StartDictionary()
@@ -95,6 +104,19 @@ internal static class RtpEngineRelay
             .Entry("sdp", Sdp(sink.Address, sink.Port, "recvonly")).Entry("to-tag", FormattableString.Invariant($"platform-{session}")).End());
         return MediaPort(answer, session, "answer");
     }
+
+    /// <summary>Packets rtpengine received from the device in a call (query: tags.device-i.medias[0].streams[0].stats.packets).</summary>
+    private static long DevicePackets(BencodeDictionary query, int session)
+    {
+        var device = query.GetDictionary("tags")?.GetDictionary(DeviceTag(session));
+        var media = First(device?["medias"]);
+        var rtp = First(media?["streams"]);
+        return rtp?.GetDictionary("stats")?.GetInteger("packets")
+            ?? throw new InvalidOperationException($"rtpengine's query of session {session} has no tags.{DeviceTag(session)}.medias[0].streams[0].stats.packets");
+    }
+
+    private static BencodeDictionary? First(BencodeValue? list) =>
+        list is BencodeList { Items.Count: > 0 } l ? l.Items[0] as BencodeDictionary : null;
 
     private static string CallId(int session) => FormattableString.Invariant($"gb28181-load-{session}");
 
