@@ -73,9 +73,8 @@ internal static class RtpEngineRelay
             }
 
             Array.Sort(perCall);
-            var median = perCall[sessions / 2];
             Console.WriteLine(FormattableString.Invariant(
-                $"rtpengine {threads} worker threads ({threadCount} in all), {current?.GetInteger("sessionsown")} calls, forwarded {totals?.GetInteger("relayedpackets_user")} errors {totals?.GetInteger("relayedpacketerrors_user")} (whole run), received per call min {perCall[0]} median {median} max {perCall[^1]}, {perCall.Count(p => p < median / 2)} calls under half the median, {engine.ReceiveQueueErrors} receive-queue errors logged, peak RSS {peakRss / 1024.0:F1} MB"));
+                $"rtpengine {threads} worker threads ({threadCount} in all), {current?.GetInteger("sessionsown")} calls, forwarded {totals?.GetInteger("relayedpackets_user")} errors {totals?.GetInteger("relayedpacketerrors_user")} (whole run), received per call min {perCall[0]} median {perCall[sessions / 2]} max {perCall[^1]}, {perCall.Count(p => p < perCall[^1] / 2)} calls under half the busiest one's count, {engine.ReceiveQueueErrors} receive-queue errors logged, peak RSS {peakRss / 1024.0:F1} MB"));
             for (var i = 0; i < sessions; i++)
             {
                 await client.CommandAsync(new BencodeWriter().StartDictionary()
