@@ -47,7 +47,18 @@ internal static class RtpEngineRelay
         }
 
         var ng = new IPEndPoint(listen, FreeUdpPort(listen));
-        using var engine = RtpEngineProcess.Start(listen, ng, portMin, portMax, threads);
+        RtpEngineProcess engineOrNull;
+        try
+        {
+            engineOrNull = RtpEngineProcess.Start(listen, ng, portMin, portMax, threads);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync($"relay-rtpengine: {ex.Message}");
+            return 1;
+        }
+
+        using var engine = engineOrNull;
         try
         {
             using var client = new RtpEngineNgClient(ng, TimeProvider.System);
