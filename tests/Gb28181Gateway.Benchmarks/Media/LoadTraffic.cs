@@ -9,7 +9,9 @@ namespace Gb28181Gateway.Benchmarks.Media;
 /// The traffic of the load run: per session a camera-like stream (25 frames/s, each frame a burst of
 /// pps/25 RTP packets of the configured size, sessions' frames spread evenly over the 40 ms), sent from one
 /// socket by dedicated threads; received on a few sink sockets by dedicated threads. Each packet carries its
-/// send time (Stopwatch ticks) and whether it belongs to the measured phase.
+/// send time (Stopwatch ticks) and whether it belongs to the measured phase. The SSRC is 0x20000000 + the
+/// session's index (relays that rewrite it write 0x10000000 + the index): a sink counts a measured packet as
+/// received only if its session is one of that sink's (index % sinks), else as misrouted.
 /// </summary>
 internal sealed class LoadTraffic : IDisposable
 {
@@ -24,6 +26,7 @@ internal sealed class LoadTraffic : IDisposable
     private readonly long[] _received;
     private readonly long[][] _histograms;
     private long _measuredSent;
+    private long _misrouted;
     private long _warmupSent;
     private volatile bool _stopReaders;
 
@@ -67,6 +70,9 @@ internal sealed class LoadTraffic : IDisposable
             return total;
         }
     }
+
+    /// <summary>Measured packets that reached a sink other than their session's (not counted as received).</summary>
+    public long MeasuredMisrouted => Interlocked.Read(ref _misrouted);
 
     /// <summary>Latency histogram (1 µs buckets, the last one is "more") of the measured packets.</summary>
     public long[] Histogram()
@@ -197,6 +203,13 @@ internal sealed class LoadTraffic : IDisposable
                 var now = Stopwatch.GetTimestamp();
                 if (n < 21 || buffer[20] != 1)
                 {
+                    continue;
+                }
+
+                var session = BinaryPrimitives.ReadUInt32BigEndian(buffer.AsSpan(8)) & 0x0FFFFFFFu;
+                if (session >= (uint)_sessions || session % (uint)_sinks.Length != index)
+                {
+                    Interlocked.Increment(ref _misrouted);
                     continue;
                 }
 

@@ -11,7 +11,8 @@ namespace Gb28181Gateway.Benchmarks.Media;
 /// configured by default, <c>relay-serve</c>), <c>dotnet-async</c> (UDP device legs in
 /// <see cref="Gb28181Gateway.Media.UdpReceiveMode.Async"/>), <c>dotnet-async-inline</c> (the same with socket
 /// continuations run inline on the epoll thread: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1) and
-/// <c>ref</c> (tools/refrelay, built here with gcc); <c>direct</c> sends straight to the sinks (no relay: the
+/// <c>ref</c> (tools/refrelay, built here with gcc), <c>rtpengine</c> (the Debian rtpengine daemon in userspace mode,
+/// <see cref="RtpEngineRelay"/>; <c>--rtpengine-threads</c>, default the CPU count); <c>direct</c> sends straight to the sinks (no relay: the
 /// harness's own latency, so a relay's added latency is its figure minus this one). Reports forwarded packets/s, loss, latency
 /// sender → relay → sink (p50/p99/max; the send time travels in the payload) and the relay process's CPU
 /// seconds per million packets (utime + stime from /proc), and the ratios to the reference.
@@ -31,6 +32,7 @@ internal static class RelayLoad
         var relays = (Value(args, "--relays") ?? "ref,dotnet,dotnet-async").Split(',');
         var portMin = Int(args, "--port-min", 40000);
         var rounds = Int(args, "--rounds", 1);
+        var rtpengineThreads = Int(args, "--rtpengine-threads", Environment.ProcessorCount);
 
         Console.WriteLine(FormattableString.Invariant(
             $"relay-load: {sessions} sessions x {LoadTraffic.PacketsPerSecond(pps)} packets/s (25 frames/s) x {size} bytes ({sessions * (long)LoadTraffic.PacketsPerSecond(pps) * size * 8 / 1e6:F0} Mb/s), {seconds} s measured after {warmup} s warm-up, {rounds} round(s) of {string.Join(",", relays)}, {Environment.ProcessorCount} CPUs, {RuntimeInformationText()}"));
@@ -40,16 +42,19 @@ internal static class RelayLoad
             var roundResults = new List<Result>();
             foreach (var relay in relays)
             {
-                roundResults.Add(await RunOneAsync(relay, sessions, pps, size, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), senders, sinks, portMin));
+                roundResults.Add(await RunOneAsync(relay, sessions, pps, size, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), senders, sinks, portMin, rtpengineThreads));
                 Console.WriteLine(FormattableString.Invariant($"[{round}] {roundResults[^1]}"));
             }
 
             var reference = roundResults.FirstOrDefault(r => r.Relay == "ref");
             var direct = roundResults.FirstOrDefault(r => r.Relay == "direct");
+            var rtpengine = roundResults.FirstOrDefault(r => r.Relay == "rtpengine");
             foreach (var r in roundResults.Where(r => r.Relay is not "ref" and not "direct"))
             {
+                var vsRtpEngine = rtpengine is null || r == rtpengine ? "" : FormattableString.Invariant(
+                    $", packets per CPU-second vs rtpengine x{rtpengine.CpuSecondsPerMillion / r.CpuSecondsPerMillion:F2}, p99 vs rtpengine x{r.P99 / rtpengine.P99:F2}");
                 Console.WriteLine(FormattableString.Invariant(
-                    $"[{round}] {r.Relay}: packets per CPU-second vs ref x{reference?.CpuSecondsPerMillion / r.CpuSecondsPerMillion:F2}, p99 vs ref x{r.P99 / reference?.P99:F2}, added latency over direct p50 {r.P50 - direct?.P50:F3} ms p99 {r.P99 - direct?.P99:F3} ms"));
+                    $"[{round}] {r.Relay}: packets per CPU-second vs ref x{reference?.CpuSecondsPerMillion / r.CpuSecondsPerMillion:F2}, p99 vs ref x{r.P99 / reference?.P99:F2}{vsRtpEngine}, added latency over direct p50 {r.P50 - direct?.P50:F3} ms p99 {r.P99 - direct?.P99:F3} ms"));
             }
 
             if (reference is not null && direct is not null)
@@ -64,7 +69,7 @@ internal static class RelayLoad
         return results.All(r => r.Complete) ? 0 : 1;
     }
 
-    private static async Task<Result> RunOneAsync(string relay, int sessions, int pps, int size, TimeSpan warmup, TimeSpan measured, int senders, int sinkCount, int portMin)
+    private static async Task<Result> RunOneAsync(string relay, int sessions, int pps, int size, TimeSpan warmup, TimeSpan measured, int senders, int sinkCount, int portMin, int rtpengineThreads)
     {
         using var traffic = new LoadTraffic(sessions, pps, size, sinkCount);
         if (relay == "direct")
@@ -78,7 +83,8 @@ internal static class RelayLoad
         {
             "ref" => new ProcessStartInfo(BuildReference()),
             "dotnet" or "dotnet-async" or "dotnet-async-inline" => SelfStartInfo("relay-serve"),
-            _ => throw new ArgumentException($"unknown relay '{relay}' (ref, dotnet, dotnet-async, dotnet-async-inline, direct)"),
+            "rtpengine" => RtpEngineRelay.StartInfo(SelfStartInfo("relay-rtpengine"), rtpengineThreads),
+            _ => throw new ArgumentException($"unknown relay '{relay}' (ref, dotnet, dotnet-async, dotnet-async-inline, rtpengine, direct)"),
         };
         foreach (var a in relayArgs)
         {
@@ -103,10 +109,17 @@ internal static class RelayLoad
         try
         {
             var ports = new IPEndPoint[sessions];
+            var cpuPid = process.Id;
             string? line;
             while ((line = await process.StandardOutput.ReadLineAsync()) != "ready")
             {
                 var parts = line?.Split(' ') ?? throw new InvalidOperationException($"{relay} exited before it was ready");
+                if (parts[0] == "pid")
+                {
+                    cpuPid = int.Parse(parts[1], CultureInfo.InvariantCulture);   // a driver (relay-rtpengine): measure the relay it started
+                    continue;
+                }
+
                 ports[int.Parse(parts[1], CultureInfo.InvariantCulture)] = new IPEndPoint(IPAddress.Loopback, int.Parse(parts[2], CultureInfo.InvariantCulture));
             }
 
@@ -116,14 +129,14 @@ internal static class RelayLoad
             var wallAtStart = 0L;
             var sender = new Thread(() => traffic.Send(ports, warmup, measured, senders, () =>
             {
-                cpuAtStart = CpuTicks(process.Id);
+                cpuAtStart = CpuTicks(cpuPid);
                 harnessCpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
                 wallAtStart = Stopwatch.GetTimestamp();
             }));
             sender.Start();
             sender.Join();
             await Task.Delay(1000);   // in-flight packets arrive (or are lost)
-            var cpu = (CpuTicks(process.Id) - cpuAtStart) / (double)ClockTicksPerSecond;
+            var cpu = (CpuTicks(cpuPid) - cpuAtStart) / (double)ClockTicksPerSecond;
             var harnessCpu = (Process.GetCurrentProcess().TotalProcessorTime - harnessCpuAtStart).TotalSeconds;
             var wall = Stopwatch.GetElapsedTime(wallAtStart).TotalSeconds;
             var sent = traffic.MeasuredSent;
@@ -131,7 +144,7 @@ internal static class RelayLoad
             var histogram = traffic.Histogram();
             process.StandardInput.Close();
             var summary = await process.StandardOutput.ReadLineAsync();
-            return new Result(relay, sent, received, received / measured.TotalSeconds, cpu, cpu / (received / 1e6), cpu / wall,
+            return new Result(relay, sent, received, traffic.MeasuredMisrouted, received / measured.TotalSeconds, cpu, cpu / (received / 1e6), cpu / wall,
                 Percentile(histogram, 0.50), Percentile(histogram, 0.99), Percentile(histogram, 1.0), harnessCpu / wall, summary ?? "", sent > 0);
         }
         finally
@@ -164,7 +177,7 @@ internal static class RelayLoad
         var sent = traffic.MeasuredSent;
         var received = traffic.MeasuredReceived;
         var histogram = traffic.Histogram();
-        return new Result("direct", sent, received, received / measured.TotalSeconds, 0, 0, 0,
+        return new Result("direct", sent, received, traffic.MeasuredMisrouted, received / measured.TotalSeconds, 0, 0, 0,
             Percentile(histogram, 0.50), Percentile(histogram, 0.99), Percentile(histogram, 1.0), harnessCpu / wall, "no relay", sent > 0);
     }
 
@@ -249,10 +262,13 @@ internal static class RelayLoad
     private static string Str(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     private sealed record Result(
-        string Relay, long Sent, long Received, double PacketsPerSecond, double CpuSeconds, double CpuSecondsPerMillion,
-        double CpuCores, double P50, double P99, double Max, double HarnessCores, string RelaySummary, bool Complete)
+        string Relay, long Sent, long Received, long Misrouted, double PacketsPerSecond, double CpuSeconds, double CpuSecondsPerMillion,
+        double CpuCores, double P50, double P99, double Max, double HarnessCores, string RelaySummary, bool Sending)
     {
+        /// <summary>Traffic was sent and none of it reached another session's sink.</summary>
+        public bool Complete => Sending && Misrouted == 0;
+
         public override string ToString() => FormattableString.Invariant(
-            $"{Relay,-14} forwarded {PacketsPerSecond,9:F0} packets/s, loss {Sent - Received} of {Sent} ({(Sent - Received) * 100.0 / Math.Max(Sent, 1):F4} %), latency p50 {P50:F3} ms p99 {P99:F3} ms max {Max:F3} ms, relay CPU {CpuSeconds:F2} s ({CpuCores:F2} cores) = {CpuSecondsPerMillion:F2} s per million packets; harness {HarnessCores:F2} cores [{RelaySummary}]");
+            $"{Relay,-14} forwarded {PacketsPerSecond,9:F0} packets/s, loss {Sent - Received} of {Sent} ({(Sent - Received) * 100.0 / Math.Max(Sent, 1):F4} %), misrouted {Misrouted}, latency p50 {P50:F3} ms p99 {P99:F3} ms max {Max:F3} ms, relay CPU {CpuSeconds:F2} s ({CpuCores:F2} cores) = {CpuSecondsPerMillion:F2} s per million packets; harness {HarnessCores:F2} cores [{RelaySummary}]");
     }
 }
