@@ -57,4 +57,7 @@ internal static partial class BridgeLog
 
     [LoggerMessage(EventId = 6015, Level = LogLevel.Warning, Message = "Session {SessionId} ({Channel}, platform '{Platform}'): the platform's media connection closed ({Reason}): ending the viewer")]
     public static partial void PlatformMediaClosed(ILogger logger, string sessionId, ChannelRef channel, string platform, MediaLegCloseReason reason);
+
+    [LoggerMessage(EventId = 6016, Level = LogLevel.Warning, Message = "Device stream of {Channel}: the device answered {Answered} to an offer of {Offered}: BYE to the device, {Status} to its viewers")]
+    public static partial void DeviceTransportMismatch(ILogger logger, ChannelRef channel, string answered, string offered, int status);
 }

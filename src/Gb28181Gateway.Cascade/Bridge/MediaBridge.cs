@@ -31,6 +31,7 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
     private readonly RtpRelay _relay;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly DeviceTransportPolicy _transports;
     private readonly SsrcAllocator _ssrcs = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, BridgeSession> _sessions = new(StringComparer.Ordinal);
@@ -52,16 +53,14 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
         _relay = relay;
         _time = time;
         _logger = logger;
-        if (!BridgeSdp.TryParseTransport(_options.Media.DeviceTransport, out var deviceTransport))
-        {
-            throw new ArgumentException($"Media:DeviceTransport '{_options.Media.DeviceTransport}' is not udp, tcp-passive or tcp-active", nameof(options));
-        }
-
-        DeviceTransport = deviceTransport;
+        _transports = new DeviceTransportPolicy(_options.Media);
     }
 
-    /// <summary>How the gateway asks devices to send (Media:DeviceTransport).</summary>
-    public MediaTransport DeviceTransport { get; }
+    /// <summary>How the gateway asks devices without an override to send (Media:DeviceTransport).</summary>
+    public MediaTransport DeviceTransport => _transports.Default;
+
+    /// <summary>How the gateway asks this device to send (Media:DeviceTransports, else Media:DeviceTransport).</summary>
+    public MediaTransport DeviceTransportFor(string deviceId) => _transports.For(deviceId);
 
     private TimeSpan NoMediaTimeout => TimeSpan.FromSeconds(Math.Max(1, _options.Media.NoMediaTimeoutSeconds));
 
