@@ -1,5 +1,6 @@
 using System.Net;
 using Gb28181Gateway.Cascade.State;
+using Gb28181Gateway.Media;
 using Gb28181Gateway.Protocol;
 using Gb28181Gateway.Protocol.Sdp;
 using Microsoft.Extensions.Logging;
@@ -53,4 +54,10 @@ internal static partial class BridgeLog
 
     [LoggerMessage(EventId = 6014, Level = LogLevel.Information, Message = "Session {SessionId}: MediaStatus {NotifyType} relayed to platform '{Platform}', answered {Status}")]
     public static partial void MediaStatusRelayed(ILogger logger, string sessionId, int notifyType, string platform, int status);
+
+    [LoggerMessage(EventId = 6015, Level = LogLevel.Warning, Message = "Session {SessionId} ({Channel}, platform '{Platform}'): the platform's media connection closed ({Reason}): ending the viewer")]
+    public static partial void PlatformMediaClosed(ILogger logger, string sessionId, ChannelRef channel, string platform, MediaLegCloseReason reason);
+
+    [LoggerMessage(EventId = 6016, Level = LogLevel.Warning, Message = "Device stream of {Channel}: the device answered {Answered} to an offer of {Offered}: BYE to the device, {Status} to its viewers")]
+    public static partial void DeviceTransportMismatch(ILogger logger, ChannelRef channel, string answered, string offered, int status);
 }

@@ -50,7 +50,7 @@ internal sealed partial class MediaBridge
                 RelaySession relay;
                 try
                 {
-                    relay = _relay.CreateSession(DeviceTransport);
+                    relay = _relay.CreateSession(DeviceTransportFor(device.DeviceId));
                 }
                 catch (MediaPortsExhaustedException ex)
                 {
@@ -131,6 +131,7 @@ internal sealed partial class MediaBridge
         }
 
         var agent = _endpoints.Lower;
+        var transport = stream.Relay.Device.Transport;
         var mediaHost = _relay.AdvertisedAddress?.ToString() ?? agent.GetLocalAddress(target).Host;
         var gatewayId = _options.Sip.DeviceId;
         var offer = GbSdp.CreateOffer(new SdpOfferOptions
@@ -139,7 +140,7 @@ internal sealed partial class MediaBridge
             OriginId = gatewayId,
             Address = mediaHost,
             Port = stream.Relay.Device.LocalPort,
-            Transport = BridgeSdp.ToSdp(DeviceTransport),
+            Transport = BridgeSdp.ToSdp(transport),
             Ssrc = stream.Ssrc,
             ChannelId = request.Kind == SdpSessionKind.Play ? null : channelId,
             StartTime = request.StartTime,
@@ -158,7 +159,7 @@ internal sealed partial class MediaBridge
             target);
         invite.Headers.Add(SipHeaderKind.Subject, InviteSubject.ForMedia(channelId, stream.Ssrc, gatewayId).ToString());
         BridgeSdp.SetBody(invite, BridgeSdp.ContentType, offer.ToBytes());
-        stream.DeviceMedia = BridgeSdp.Describe(DeviceTransport, mediaHost, stream.Relay.Device.LocalPort);
+        stream.DeviceMedia = BridgeSdp.Describe(transport, mediaHost, stream.Relay.Device.LocalPort);
 
         SipDialogResult result;
         try
@@ -202,12 +203,10 @@ internal sealed partial class MediaBridge
             return;
         }
 
-        var failure = await ConnectDeviceAsync(stream, result.Response);
-        if (failure is not null)
+        if (await ConnectDeviceAsync(stream, result.Response) is { } failure)
         {
-            BridgeLog.DeviceInviteFailed(_logger, channelId, SipStatus.Ok, failure);
-            stream.Complete(SipStatus.BadGateway);
-            await EndStreamAsync(stream, failure, "failed");
+            stream.Complete(failure.Status);   // the viewers waiting are refused with it ...
+            await EndStreamAsync(stream, failure.Reason, "failed");   // ... and the device gets BYE
             return;
         }
 
@@ -216,9 +215,15 @@ internal sealed partial class MediaBridge
         stream.Complete(SipStatus.Ok);
     }
 
-    /// <summary>The device answered: tell the relay where its media comes from (TCP-active: connect to it). Null when it worked, else why not.</summary>
-    private async Task<string?> ConnectDeviceAsync(DeviceStream stream, SipResponse answer)
+    /// <summary>
+    /// The device answered: tell the relay where its media comes from (TCP-active: connect to it). Null when it
+    /// worked, else the status for the waiting viewers and why (logged here). An answer in another transport than
+    /// offered (RTP/AVP to a TCP offer, TCP/RTP/AVP to a UDP one) is refused with 488: the relay's device leg is bound
+    /// for the offered one and would receive nothing.
+    /// </summary>
+    private async Task<(int Status, string Reason)?> ConnectDeviceAsync(DeviceStream stream, SipResponse answer)
     {
+        var channelId = stream.Channel.ChannelId;
         SdpSession sdp;
         try
         {
@@ -226,14 +231,22 @@ internal sealed partial class MediaBridge
         }
         catch (FormatException ex)
         {
-            return "the device's answer has no usable SDP: " + ex.Message;
+            return Failed("the device's answer has no usable SDP: " + ex.Message);
         }
 
         var media = BridgeSdp.MainMedia(sdp);
         var remote = media is null ? null : BridgeSdp.EndPointOf(sdp, media);
-        if (remote is null)
+        if (media is null || remote is null)
         {
-            return "the device's SDP answer has no media address";
+            return Failed("the device's SDP answer has no media address");
+        }
+
+        var offered = stream.Relay.Device.Transport;
+        if (media.IsTcp != (offered != MediaTransport.Udp))
+        {
+            var reason = $"the device answered {media.Protocol} to an offer of {BridgeSdp.Label(offered)}";
+            BridgeLog.DeviceTransportMismatch(_logger, stream.Channel, media.Protocol, BridgeSdp.Label(offered), SipStatus.NotAcceptableHere);
+            return (SipStatus.NotAcceptableHere, reason);
         }
 
         stream.Answer = sdp;
@@ -246,7 +259,13 @@ internal sealed partial class MediaBridge
         }
         catch (Exception ex) when (ex is MediaConnectException or OperationCanceledException or ObjectDisposedException or ArgumentException)
         {
-            return "the device's media " + remote + " cannot be used: " + ex.Message;
+            return Failed("the device's media " + remote + " cannot be used: " + ex.Message);
+        }
+
+        (int, string) Failed(string reason)
+        {
+            BridgeLog.DeviceInviteFailed(_logger, channelId, SipStatus.Ok, reason);
+            return (SipStatus.BadGateway, reason);
         }
     }
 

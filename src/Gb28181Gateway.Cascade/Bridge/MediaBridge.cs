@@ -31,7 +31,8 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
     private readonly RtpRelay _relay;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-        private readonly SsrcAllocator _ssrcs = new();
+    private readonly DeviceTransportPolicy _transports;
+    private readonly SsrcAllocator _ssrcs = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, BridgeSession> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<ChannelRef, DeviceStream> _live = [];
@@ -52,16 +53,14 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
         _relay = relay;
         _time = time;
         _logger = logger;
-        if (!BridgeSdp.TryParseTransport(_options.Media.DeviceTransport, out var deviceTransport))
-        {
-            throw new ArgumentException($"Media:DeviceTransport '{_options.Media.DeviceTransport}' is not udp, tcp-passive or tcp-active", nameof(options));
-        }
-
-        DeviceTransport = deviceTransport;
+        _transports = new DeviceTransportPolicy(_options.Media);
     }
 
-    /// <summary>How the gateway asks devices to send (Media:DeviceTransport).</summary>
-    public MediaTransport DeviceTransport { get; }
+    /// <summary>How the gateway asks devices without an override to send (Media:DeviceTransport).</summary>
+    public MediaTransport DeviceTransport => _transports.Default;
+
+    /// <summary>How the gateway asks this device to send (Media:DeviceTransports, else Media:DeviceTransport).</summary>
+    public MediaTransport DeviceTransportFor(string deviceId) => _transports.For(deviceId);
 
     private TimeSpan NoMediaTimeout => TimeSpan.FromSeconds(Math.Max(1, _options.Media.NoMediaTimeoutSeconds));
 
@@ -293,12 +292,32 @@ internal sealed partial class MediaBridge : ISessionDirectory, IStreamService, I
         await EndStreamAsync(stream, reason, null);
     }
 
+    /// <summary>
+    /// A TCP leg's connection ended without the bridge closing it. The device leg: the stream is gone, every viewer
+    /// ends. A platform leg: that viewer is gone, ended as if its platform had sent BYE (BYE in its dialog, the leg
+    /// closed, the device BYEd when it was the last viewer); other viewers of the stream keep it.
+    /// </summary>
     private void OnLegClosed(DeviceStream stream, MediaLegClosedEventArgs e)
     {
         if (e.IsDeviceLeg)
         {
             _ = EndStreamAsync(stream, "device media connection closed (" + e.Reason + ")", null);
+            return;
         }
+
+        BridgeSession? viewer;
+        lock (_gate)
+        {
+            viewer = stream.Viewers.Find(v => ReferenceEquals(v.Leg, e.Leg));
+        }
+
+        if (viewer is null)
+        {
+            return;   // a viewer not attached yet (or already ended): whoever holds its leg disposes it
+        }
+
+        BridgeLog.PlatformMediaClosed(_logger, viewer.Id, viewer.Stream.Channel, viewer.Platform, e.Reason);
+        _ = EndViewerAsync(viewer, "platform media connection closed (" + e.Reason + ")", null);
     }
 
     /// <summary>Ends the viewer when the platform never ACKs the 2xx or its dialog ends.</summary>

@@ -78,6 +78,12 @@ public sealed class MediaOptions
 
     /// <summary>Transport the gateway offers devices: "udp", "tcp-passive" (gateway listens) or "tcp-active".</summary>
     public string DeviceTransport { get; set; } = "udp";
+
+    /// <summary>
+    /// Per-device overrides of <see cref="DeviceTransport"/>: key = a 20-digit device ID, or digits ending in "*" (an ID
+    /// prefix, e.g. "3402000000118*"; the longest matching prefix wins, an exact ID wins over any prefix).
+    /// </summary>
+    public Dictionary<string, string> DeviceTransports { get; set; } = [];
 }
 
 /// <summary>One superior platform the gateway registers to as a virtual NVR.</summary>

@@ -131,6 +131,19 @@ public static class GatewayOptionsValidator
         {
             add("Media:DeviceTransport", $"must be udp, tcp-passive or tcp-active (got '{media.DeviceTransport}')");
         }
+
+        foreach (var (key, value) in media.DeviceTransports)
+        {
+            if (!IsGbId(key) && !IsIdPrefix(key))
+            {
+                add($"Media:DeviceTransports:{key}", "keys must be 20-digit device IDs or digits ending in '*' (an ID prefix, e.g. 3402000000118*)");
+            }
+
+            if (!MediaTransports.Contains(value, StringComparer.OrdinalIgnoreCase))
+            {
+                add($"Media:DeviceTransports:{key}", $"must be udp, tcp-passive or tcp-active (got '{value}')");
+            }
+        }
     }
 
     private static void ValidatePlatforms(GatewayOptions options, Action<string, string> add)
@@ -228,6 +241,8 @@ public static class GatewayOptionsValidator
     }
 
     private static bool IsGbId(string? value) => value is { Length: 20 } && value.All(char.IsAsciiDigit);
+
+    private static bool IsIdPrefix(string value) => value is { Length: >= 2 and <= 20 } && value[^1] == '*' && value[..^1].All(char.IsAsciiDigit);
 
     private static void CheckGbId(string key, string value, Action<string, string> add)
     {

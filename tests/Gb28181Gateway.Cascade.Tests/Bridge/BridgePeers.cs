@@ -122,6 +122,21 @@ internal sealed class BridgeRtpSink : IAsyncDisposable
         return sink;
     }
 
+    /// <summary>The platform's media connection goes away: closed (FIN), or with <paramref name="reset"/> aborted (RST).</summary>
+    public void Drop(bool reset)
+    {
+        if (reset)
+        {
+            _socket.LingerState = new LingerOption(true, 0);
+        }
+        else
+        {
+            _socket.Shutdown(SocketShutdown.Both);   // FIN first: a close with a receive pending may go out as a reset
+        }
+
+        _socket.Close();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
