@@ -78,6 +78,7 @@ internal static class RelayLoad
         {
             "ref" => new ProcessStartInfo(BuildReference()),
             "dotnet" or "dotnet-async" or "dotnet-async-inline" => SelfStartInfo("relay-serve"),
+            "dotnet-single" => SelfStartInfo("relay-serve"),   // Media:UdpBatch=1: recvfrom/sendto per packet
             _ => throw new ArgumentException($"unknown relay '{relay}' (ref, dotnet, dotnet-async, dotnet-async-inline, direct)"),
         };
         foreach (var a in relayArgs)
@@ -92,6 +93,12 @@ internal static class RelayLoad
         {
             psi.ArgumentList.Add("--udp-receive");
             psi.ArgumentList.Add("Async");
+        }
+
+        if (relay == "dotnet-single")
+        {
+            psi.ArgumentList.Add("--udp-batch");
+            psi.ArgumentList.Add("1");
         }
 
         if (relay == "dotnet-async-inline")

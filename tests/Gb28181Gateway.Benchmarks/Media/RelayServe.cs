@@ -9,7 +9,7 @@ namespace Gb28181Gateway.Benchmarks.Media;
 /// <c>relay-serve</c>: Gb28181Gateway.Media as a process of its own, with the same command line and output as
 /// tools/refrelay, so the load harness drives both the same way and reads each one's CPU time from /proc.
 /// Session i: a UDP device leg (latching onto the first source) and one UDP platform leg to sink i % sinks
-/// with SSRC 0x10000000 + i. The summary line also gives the bytes allocated and the gen-0 collections from
+/// with SSRC 0x10000000 + i. <c>--udp-receive</c> and <c>--udp-batch</c> override the defaults. The summary line also gives the bytes allocated and the gen-0 collections from
 /// "ready" to the end (the whole run: warm-up, measured phase and idle time).
 /// </summary>
 internal static class RelayServe
@@ -22,6 +22,7 @@ internal static class RelayServe
             PortMin = int.Parse(Arg(args, "--port-min"), CultureInfo.InvariantCulture),
             PortMax = int.Parse(Arg(args, "--port-max"), CultureInfo.InvariantCulture),
             UdpReceive = Enum.Parse<UdpReceiveMode>(Array.IndexOf(args, "--udp-receive") >= 0 ? Arg(args, "--udp-receive") : "Thread", ignoreCase: true),
+            UdpBatch = Array.IndexOf(args, "--udp-batch") >= 0 ? int.Parse(Arg(args, "--udp-batch"), CultureInfo.InvariantCulture) : new MediaOptions().UdpBatch,
         };
         var sessions = int.Parse(Arg(args, "--sessions"), CultureInfo.InvariantCulture);
         var sinks = Arg(args, "--sinks").Split(',').Select(IPEndPoint.Parse).ToArray();
