@@ -141,16 +141,15 @@ public sealed class UdpBatchTests
             var leg = session.AddPlatform(MediaTransport.Udp, SsrcA);
             await using var sink = await Peers.OpenPlatformAsync(leg);
             await using var device = await Peers.OpenDeviceAsync(session);
-            await device.SendAllAsync(Capture.Packets[..20], sink);   // the thread is back in recvmmsg, waiting
+            await device.SendAllAsync(Capture.Packets[..20], sink);
         }
-        else
-        {
-            await Wait.UntilAsync(() => ThreadNamed($"rtp-in {port}"), "the receive thread to start");
-        }
+
+        var thread = $"rtp-in {port}";
+        await Wait.UntilAsync(() => ThreadSyscall(thread) == RecvMmsgSyscall, "the receive thread to block in recvmmsg");
 
         await session.DisposeAsync().AsTask().WaitAsync(Wait.Timeout);
 
-        await Wait.UntilAsync(() => !ThreadNamed($"rtp-in {port}"), "the receive thread to exit");
+        await Wait.UntilAsync(() => ThreadSyscall(thread) is null, "the receive thread to exit");
         using var rebind = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         rebind.Bind(RelayHarness.Loopback(port));   // the socket was closed, not only shut down
     }
@@ -219,17 +218,30 @@ public sealed class UdpBatchTests
         return packet;
     }
 
-    private static bool ThreadNamed(string name)
+    /// <summary>recvmmsg's system call number (x86-64: 299, arm64: 243).</summary>
+    private static string RecvMmsgSyscall =>
+        System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "243" : "299";
+
+    /// <summary>The system call the thread named <paramref name="name"/> is blocked in (/proc), or null when no such thread exists.</summary>
+    private static string? ThreadSyscall(string name)
     {
         foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
         {
-            var comm = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
-            if (comm == name[..Math.Min(name.Length, 15)])   // the kernel keeps 15 characters of a thread's name
+            try
             {
-                return true;
+                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == name[..Math.Min(name.Length, 15)])   // the kernel keeps 15 characters
+                {
+                    var syscall = File.ReadAllText(Path.Combine(task, "syscall")).Trim();   // "running" or "<number> <args>"
+                    var space = syscall.IndexOf(' ', StringComparison.Ordinal);
+                    return space < 0 ? syscall : syscall[..space];
+                }
+            }
+            catch (IOException)
+            {
+                // the thread ended while the directory was listed
             }
         }
 
-        return false;
+        return null;
     }
 }

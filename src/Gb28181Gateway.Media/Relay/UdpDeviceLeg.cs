@@ -47,7 +47,15 @@ internal sealed partial class UdpDeviceLeg : DeviceLeg
         {
             _buffer = [];
             _batch = new UdpDatagramBatch(options.UdpBatch);
-            _receiveLoop = StartReceiveThread(() => ReceiveBatchLoop(_batch));
+            try
+            {
+                _receiveLoop = StartReceiveThread(() => ReceiveBatchLoop(_batch));
+            }
+            catch
+            {
+                _batch.Dispose();   // the thread never ran: nothing else will unmap it
+                throw;
+            }
         }
         else
         {
@@ -58,6 +66,9 @@ internal sealed partial class UdpDeviceLeg : DeviceLeg
 
     /// <summary>Whether this leg receives in batches (<c>recvmmsg</c>).</summary>
     internal bool IsBatched => _batch is not null;
+
+    /// <summary>Batched receive calls and the datagrams they took (zero when not batched).</summary>
+    internal (long Calls, long Datagrams) BatchTotals => _batch?.Totals ?? default;
 
     public override bool IsConnected => Volatile.Read(ref _accepted) != 0;
 

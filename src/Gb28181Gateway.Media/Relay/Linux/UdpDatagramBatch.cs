@@ -35,8 +35,9 @@ internal sealed unsafe class UdpDatagramBatch : IDisposable
     private readonly byte* _target;
     private readonly byte* _data;
     private byte* _block;
-    private int _received;
     private int _count;
+    private long _calls;
+    private long _datagrams;
 
     /// <exception cref="InsufficientMemoryException">The mapping was refused.</exception>
     public UdpDatagramBatch(int capacity)
@@ -80,11 +81,8 @@ internal sealed unsafe class UdpDatagramBatch : IDisposable
 
     public int Capacity => _capacity;
 
-    /// <summary>Bytes reserved (not necessarily resident) for this batch.</summary>
-    public long ReservedBytes => (long)_blockBytes;
-
-    /// <summary>Datagrams the last <see cref="Receive"/> took.</summary>
-    public int Received => _received;
+    /// <summary>Receive calls that returned datagrams, and the datagrams they returned: the mean batch size, for load runs.</summary>
+    public (long Calls, long Datagrams) Totals => (Volatile.Read(ref _calls), Volatile.Read(ref _datagrams));
 
     /// <summary>Packets kept for forwarding from the last <see cref="Receive"/> (<see cref="Keep"/>).</summary>
     public int Count => _count;
@@ -97,7 +95,6 @@ internal sealed unsafe class UdpDatagramBatch : IDisposable
     public int Receive(int fd, out int errno)
     {
         _count = 0;
-        _received = 0;
         for (var i = 0; i < _capacity; i++)
         {
             _receive[i].Header.NameLength = NameBytes;
@@ -106,7 +103,12 @@ internal sealed unsafe class UdpDatagramBatch : IDisposable
 
         var received = RecvMmsg(fd, _receive, (uint)_capacity, MsgWaitForOne, null);
         errno = received < 0 ? Marshal.GetLastPInvokeError() : 0;
-        _received = Math.Max(received, 0);
+        if (received > 0)
+        {
+            Volatile.Write(ref _calls, _calls + 1);   // single writer: this thread
+            Volatile.Write(ref _datagrams, _datagrams + received);
+        }
+
         return received;
     }
 
