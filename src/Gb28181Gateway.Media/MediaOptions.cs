@@ -45,6 +45,14 @@ public sealed class MediaOptions
     /// <summary>How UDP device legs wait for datagrams; see <see cref="Media.UdpReceiveMode"/>.</summary>
     public UdpReceiveMode UdpReceive { get; set; } = UdpReceiveMode.Thread;
 
+    /// <summary>
+    /// Datagrams a UDP device leg takes per receive call in <see cref="UdpReceiveMode.Thread"/> mode on Linux
+    /// (<c>recvmmsg</c>; every platform leg then sends them with one <c>sendmmsg</c>): 1-64, default 16 (a
+    /// camera's frame burst is ~14 packets). 1 = one <c>recvfrom</c>/<c>sendto</c> per datagram, as on other systems.
+    /// Each leg reserves UdpBatch x 64 KiB of address space; only the pages datagrams are written to are resident.
+    /// </summary>
+    public int UdpBatch { get; set; } = 16;
+
     /// <summary>Every problem with these options, each naming its key; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -88,6 +96,11 @@ public sealed class MediaOptions
         if (!Enum.IsDefined(UdpReceive))
         {
             errors.Add($"Media:UdpReceive {UdpReceive} is not one of Thread, Async");
+        }
+
+        if (UdpBatch is < 1 or > Relay.Linux.UdpDatagramBatch.MaxCapacity)
+        {
+            errors.Add($"Media:UdpBatch {UdpBatch} is outside 1-{Relay.Linux.UdpDatagramBatch.MaxCapacity} (datagrams per receive call; 1 = one per call)");
         }
 
         if (ConnectTimeoutSeconds < 1)

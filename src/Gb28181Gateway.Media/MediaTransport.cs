@@ -39,9 +39,11 @@ public enum SourceCheck
 public enum UdpReceiveMode
 {
     /// <summary>
-    /// Default. A dedicated thread per UDP device leg, blocked in <c>recvfrom</c>: the kernel wakes exactly the
-    /// thread whose socket has data, which then forwards the packet itself. Costs one thread (small stack) per
-    /// session; measured close to a C epoll relay in CPU per packet (see the media README).
+    /// Default. A dedicated thread per UDP device leg, blocked in <c>recvmmsg</c> (Linux, up to
+    /// <see cref="MediaOptions.UdpBatch"/> datagrams per call, forwarded with one <c>sendmmsg</c> per UDP platform
+    /// leg) or <c>recvfrom</c> (UdpBatch = 1, other systems): the kernel wakes exactly the thread whose socket has
+    /// data, which then forwards the packets itself. Costs one thread (small stack) per session; CPU per packet
+    /// measured against a C epoll relay in the media README.
     /// </summary>
     Thread,
 

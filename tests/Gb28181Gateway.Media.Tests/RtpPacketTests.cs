@@ -43,7 +43,7 @@ public sealed class RtpPacketTests
         var buffer = new byte[packet.Length + 4];
         packet.CopyTo(buffer, 4);
 
-        RtpHeader.WriteSsrc(buffer, 4, 0x01020304);
+        RtpHeader.WriteSsrc(buffer.AsSpan(4), 0x01020304);
 
         Assert.Equal(packet[..8], buffer[4..12]);
         Assert.Equal(new byte[] { 1, 2, 3, 4 }, buffer[12..16]);

@@ -9,8 +9,8 @@ public sealed class ZeroAllocationRunsAlone
 }
 
 /// <summary>
-/// The per-packet path allocates nothing in steady state: a UDP device leg (in each <see cref="UdpReceiveMode"/>)
-/// feeding a UDP and a TCP platform leg. The receive loops run on threads the test does not own, so allocations
+/// The per-packet path allocates nothing in steady state: a UDP device leg (in each <see cref="UdpReceiveMode"/>,
+/// batched and per packet) feeding a UDP and a TCP platform leg. The receive loops run on threads the test does not own, so allocations
 /// are measured for the whole process while the test's sender and readers use allocation-free calls on dedicated threads (on sockets never used
 /// asynchronously: a blocking call on such a socket allocates). The test host allocates now and then on its
 /// own (reporting results), so the test takes the quietest of several rounds: a per-packet allocation would
@@ -23,12 +23,18 @@ public sealed class ZeroAllocationTests
     private const int PacketsPerRound = 10_000;
 
     [Theory]
-    [InlineData(UdpReceiveMode.Thread)]
-    [InlineData(UdpReceiveMode.Async)]
-    public async Task Forwarding_allocates_nothing_per_packet(UdpReceiveMode receiveMode)
+    [InlineData(UdpReceiveMode.Thread, 16)]   // recvmmsg/sendmmsg batches (Linux)
+    [InlineData(UdpReceiveMode.Thread, 1)]    // recvfrom/sendto per packet
+    [InlineData(UdpReceiveMode.Async, 16)]
+    public async Task Forwarding_allocates_nothing_per_packet(UdpReceiveMode receiveMode, int udpBatch)
     {
-        await using var harness = new RelayHarness(configure: o => o.UdpReceive = receiveMode);
+        await using var harness = new RelayHarness(configure: o =>
+        {
+            o.UdpReceive = receiveMode;
+            o.UdpBatch = udpBatch;
+        });
         await using var session = harness.Relay.CreateSession(MediaTransport.Udp);
+        Assert.Equal(receiveMode == UdpReceiveMode.Thread && udpBatch > 1, ((Relay.UdpDeviceLeg)session.Device).IsBatched);
         var udpLeg = session.AddPlatform(MediaTransport.Udp, 1);
         var tcpLeg = session.AddPlatform(MediaTransport.TcpPassive, 2);
 

@@ -122,11 +122,27 @@ public abstract class PlatformLeg : MediaLeg, IAsyncDisposable
 
     private protected uint SsrcValue { get; }
 
+    /// <summary>Writable bytes in front of every packet handed to <see cref="Send"/>: room for an RFC 4571 length.</summary>
+    internal const int FrameHeadroom = 2;
+
     /// <summary>
-    /// Sends one packet: <c>buffer[offset..offset+length]</c>, with at least 2 writable bytes before it. Called
-    /// only from the session's receive loop (one at a time); may overwrite the SSRC and the 2 bytes before.
+    /// Sends one packet: <c>framed[FrameHeadroom..]</c>, the <see cref="FrameHeadroom"/> bytes before it free to
+    /// overwrite. Called only from the session's receive loop (one at a time); may overwrite the SSRC and the
+    /// headroom. <paramref name="deviceSsrc"/> is the packet's SSRC as the device sent it.
     /// </summary>
-    internal abstract void Send(byte[] buffer, int offset, int length, uint deviceSsrc);
+    internal abstract void Send(Span<byte> framed, uint deviceSsrc);
+
+    /// <summary>
+    /// Sends every packet the device leg kept from one batched receive, in order. The default sends them one by
+    /// one (<see cref="Send"/>); a UDP leg sends them with one <c>sendmmsg</c>.
+    /// </summary>
+    internal virtual void SendBatch(Relay.Linux.UdpDatagramBatch batch)
+    {
+        for (var k = 0; k < batch.Count; k++)
+        {
+            Send(batch.Framed(k), batch.Ssrc(k));
+        }
+    }
 
     private protected void Drop(MediaDropReason reason)
     {

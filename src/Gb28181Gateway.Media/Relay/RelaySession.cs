@@ -1,6 +1,6 @@
-using System.Net.Sockets;
 using Gb28181Gateway.Media.Diagnostics;
 using Gb28181Gateway.Media.Relay;
+using Gb28181Gateway.Media.Relay.Linux;
 using Gb28181Gateway.Media.Rtp;
 
 namespace Gb28181Gateway.Media;
@@ -172,33 +172,52 @@ public sealed class RelaySession : IAsyncDisposable
     }
 
     /// <summary>The per-packet path, called by the device leg's receive loop only (one packet at a time).</summary>
-    internal void ForwardFromDevice(byte[] buffer, int offset, int length)
+    /// <param name="buffer">Holds the packet at <paramref name="offset"/>, with <see cref="PlatformLeg.FrameHeadroom"/> writable bytes before it.</param>
+    internal void ForwardFromDevice(byte[] buffer, int offset, int length) =>
+        ForwardFromDevice(buffer.AsSpan(offset - PlatformLeg.FrameHeadroom, length + PlatformLeg.FrameHeadroom));
+
+    /// <summary>The per-packet path: <paramref name="framed"/> is the packet after <see cref="PlatformLeg.FrameHeadroom"/> writable bytes.</summary>
+    internal void ForwardFromDevice(Span<byte> framed)
     {
-        var packet = buffer.AsSpan(offset, length);
-        var kind = RtpHeader.Classify(packet);
-        if (kind != RtpPacketKind.Rtp)
+        if (!Admit(framed[PlatformLeg.FrameHeadroom..], out var ssrc))
         {
-            DeviceCounters.Drop(kind == RtpPacketKind.Rtcp ? MediaDropReason.Rtcp : MediaDropReason.Malformed);
             return;
         }
 
-        DeviceCounters.Count(length);
         Volatile.Write(ref _lastPacketTimestamp, Relay.TimeProvider.GetTimestamp());
-        var ssrc = RtpHeader.ReadSsrc(packet);
-        var sequence = RtpHeader.ReadSequenceNumber(packet);
-        if (_haveSequence != 0 && ssrc == _deviceSsrc && sequence != (ushort)(_lastSequence + 1))
-        {
-            Interlocked.Increment(ref _sequenceGaps);
-        }
-
-        _haveSequence = 1;
-        _lastSequence = sequence;
-        Volatile.Write(ref _deviceSsrc, ssrc);
-
         var legs = Volatile.Read(ref _platforms);
         for (var i = 0; i < legs.Length; i++)
         {
-            legs[i].Send(buffer, offset, length, ssrc);
+            legs[i].Send(framed, ssrc);
+        }
+    }
+
+    /// <summary>
+    /// The batched path, for the device leg's receive thread: datagram <paramref name="i"/> of
+    /// <paramref name="batch"/> passed the source check; classify and count it exactly as
+    /// <see cref="ForwardFromDevice(Span{byte})"/> does, and keep it for <see cref="ForwardBatch"/> when it is RTP.
+    /// </summary>
+    internal void AdmitToBatch(UdpDatagramBatch batch, int i)
+    {
+        if (Admit(batch.Datagram(i), out var ssrc))
+        {
+            batch.Keep(i, ssrc);
+        }
+    }
+
+    /// <summary>Sends the packets kept in <paramref name="batch"/> to every platform leg: each leg all of them, in turn.</summary>
+    internal void ForwardBatch(UdpDatagramBatch batch)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _lastPacketTimestamp, Relay.TimeProvider.GetTimestamp());
+        var legs = Volatile.Read(ref _platforms);
+        for (var i = 0; i < legs.Length; i++)
+        {
+            legs[i].SendBatch(batch);
         }
     }
 
@@ -239,7 +258,7 @@ public sealed class RelaySession : IAsyncDisposable
         }
     }
 
-    internal void DeviceLegFailed(SocketException ex) => Relay.Logger.ReceiveFailed(Id, Device.LocalPort, ex);
+    internal void DeviceLegFailed(Exception ex) => Relay.Logger.ReceiveFailed(Id, Device.LocalPort, ex);
 
     internal async ValueTask RemovePlatformAsync(PlatformLeg leg)
     {
@@ -264,6 +283,34 @@ public sealed class RelaySession : IAsyncDisposable
 
     /// <summary>The platform legs, for the relay's totals; call with <see cref="RtpRelay.StateGate"/> held.</summary>
     internal PlatformLeg[] PlatformsLocked => _platforms;
+
+    /// <summary>
+    /// Classifies one packet from the device: RTCP and malformed ones are counted and refused; an RTP packet is
+    /// counted, its sequence number checked for a gap, and its SSRC returned.
+    /// </summary>
+    private bool Admit(ReadOnlySpan<byte> packet, out uint ssrc)
+    {
+        var kind = RtpHeader.Classify(packet);
+        if (kind != RtpPacketKind.Rtp)
+        {
+            DeviceCounters.Drop(kind == RtpPacketKind.Rtcp ? MediaDropReason.Rtcp : MediaDropReason.Malformed);
+            ssrc = 0;
+            return false;
+        }
+
+        DeviceCounters.Count(packet.Length);
+        ssrc = RtpHeader.ReadSsrc(packet);
+        var sequence = RtpHeader.ReadSequenceNumber(packet);
+        if (_haveSequence != 0 && ssrc == _deviceSsrc && sequence != (ushort)(_lastSequence + 1))
+        {
+            Interlocked.Increment(ref _sequenceGaps);
+        }
+
+        _haveSequence = 1;
+        _lastSequence = sequence;
+        Volatile.Write(ref _deviceSsrc, ssrc);
+        return true;
+    }
 
     private async Task DisposeCoreAsync()
     {

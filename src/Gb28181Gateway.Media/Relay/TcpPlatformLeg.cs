@@ -37,7 +37,7 @@ internal sealed class TcpPlatformLeg : PlatformLeg
         }
     }
 
-    internal override void Send(byte[] buffer, int offset, int length, uint deviceSsrc)
+    internal override void Send(Span<byte> framed, uint deviceSsrc)
     {
         var connection = Volatile.Read(ref _connection);
         if (connection is null)
@@ -46,9 +46,10 @@ internal sealed class TcpPlatformLeg : PlatformLeg
             return;
         }
 
-        RtpHeader.WriteSsrc(buffer, offset, RewriteSsrc ? SsrcValue : deviceSsrc);
-        BinaryPrimitives.WriteUInt16BigEndian(buffer.AsSpan(offset - 2, 2), (ushort)length);
-        switch (connection.Sender.Send(buffer.AsSpan(offset - 2, length + 2)))
+        var length = framed.Length - FrameHeadroom;
+        RtpHeader.WriteSsrc(framed[FrameHeadroom..], RewriteSsrc ? SsrcValue : deviceSsrc);
+        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)length);
+        switch (connection.Sender.Send(framed))
         {
             case TcpSendResult.Accepted:
                 Counters.Count(length);

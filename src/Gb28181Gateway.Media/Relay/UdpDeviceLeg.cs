@@ -2,16 +2,20 @@ using System.Net;
 using System.Net.Sockets;
 using Gb28181Gateway.Media.Diagnostics;
 using Gb28181Gateway.Media.Ports;
+using Gb28181Gateway.Media.Relay.Linux;
 
 namespace Gb28181Gateway.Media.Relay;
 
 /// <summary>
 /// Device leg over UDP: one receive loop on the leg's port (<see cref="UdpReceiveMode"/>: a thread of its own or
 /// an async loop), started when the leg is created (a device may send before its SDP answer reaches the B2BUA).
-/// Each datagram is received into the same pinned buffer with a reused <see cref="SocketAddress"/>, checked
-/// against the expected source and handed to the session; nothing is allocated per packet.
+/// Per packet (<see cref="MediaOptions.UdpBatch"/> = 1, <see cref="UdpReceiveMode.Async"/>, or not Linux) each
+/// datagram is received into the same pinned buffer with a reused <see cref="SocketAddress"/>, checked against
+/// the expected source and handed to the session. Batched (Thread mode on Linux, UdpBatch &gt; 1): see
+/// UdpDeviceLeg.Batch.cs. Nothing is allocated per packet either way.
 /// </summary>
-internal sealed class UdpDeviceLeg : DeviceLeg
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "CloseAsync disposes the batch once the receive thread has ended; legs are closed, not disposed")]
+internal sealed partial class UdpDeviceLeg : DeviceLeg
 {
     /// <summary>Room before each packet for a TCP platform leg's RFC 4571 length.</summary>
     internal const int Headroom = 4;
@@ -26,6 +30,7 @@ internal sealed class UdpDeviceLeg : DeviceLeg
 
     private readonly SourceFilter _filter;
     private readonly byte[] _buffer;
+    private readonly UdpDatagramBatch? _batch;
     private readonly Task _receiveLoop;
     private int _closed;
     private int _accepted;
@@ -35,11 +40,35 @@ internal sealed class UdpDeviceLeg : DeviceLeg
         : base(session, lease, MediaTransport.Udp)
     {
         _filter = filter;
-        _buffer = GC.AllocateUninitializedArray<byte>(Headroom + MaxDatagram + 1, pinned: true);
         // Room for an I-frame burst while the loop is not scheduled (the kernel caps it at net.core.rmem_max).
         lease.Socket.ReceiveBufferSize = ReceiveBufferBytes;
-        _receiveLoop = Relay.Options.UdpReceive == UdpReceiveMode.Thread ? StartReceiveThread() : ReceiveLoopAsync();
+        var options = Relay.Options;
+        if (options.UdpReceive == UdpReceiveMode.Thread && options.UdpBatch > 1 && OperatingSystem.IsLinux())
+        {
+            _buffer = [];
+            _batch = new UdpDatagramBatch(options.UdpBatch);
+            try
+            {
+                _receiveLoop = StartReceiveThread(() => ReceiveBatchLoop(_batch));
+            }
+            catch
+            {
+                _batch.Dispose();   // the thread never ran: nothing else will unmap it
+                throw;
+            }
+        }
+        else
+        {
+            _buffer = GC.AllocateUninitializedArray<byte>(Headroom + MaxDatagram + 1, pinned: true);
+            _receiveLoop = options.UdpReceive == UdpReceiveMode.Thread ? StartReceiveThread(ReceiveLoop) : ReceiveLoopAsync();
+        }
     }
+
+    /// <summary>Whether this leg receives in batches (<c>recvmmsg</c>).</summary>
+    internal bool IsBatched => _batch is not null;
+
+    /// <summary>Batched receive calls and the datagrams they took (zero when not batched).</summary>
+    internal (long Calls, long Datagrams) BatchTotals => _batch?.Totals ?? default;
 
     public override bool IsConnected => Volatile.Read(ref _accepted) != 0;
 
@@ -59,13 +88,23 @@ internal sealed class UdpDeviceLeg : DeviceLeg
             return;
         }
 
+        if (_batch is not null)
+        {
+            // The batch memory must outlive the receive thread: wake it (shutdown), wait for it, then release.
+            WakeBatchReceiver();
+            await _receiveLoop.ConfigureAwait(false);
+            Lease.Dispose();
+            _batch.Dispose();
+            return;
+        }
+
         Lease.Socket.Dispose();
         await _receiveLoop.ConfigureAwait(false);
         Lease.Dispose();
     }
 
-    /// <summary>Runs <see cref="ReceiveLoop"/> on a thread of its own; the task completes when the thread ends.</summary>
-    private Task StartReceiveThread()
+    /// <summary>Runs a receive loop on a thread of its own; the task completes when the thread ends.</summary>
+    private Task StartReceiveThread(Action loop)
     {
         var completion = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(
@@ -73,7 +112,7 @@ internal sealed class UdpDeviceLeg : DeviceLeg
             {
                 try
                 {
-                    ReceiveLoop();
+                    loop();
                 }
                 finally
                 {
@@ -173,8 +212,8 @@ internal sealed class UdpDeviceLeg : DeviceLeg
         }
     }
 
-    /// <summary>The per-datagram path: source check, then the session forwards it.</summary>
-    private void OnDatagram(int received, SocketAddress source)
+    /// <summary>The source check for one datagram; a refused one is counted (and the first one logged).</summary>
+    private bool AcceptSource(SocketAddress source)
     {
         if (!_filter.Accept(source))
         {
@@ -186,12 +225,23 @@ internal sealed class UdpDeviceLeg : DeviceLeg
                 Relay.Logger.UnexpectedSource(Session.Id, LocalPort, new IPEndPoint(any, 0).Create(source), RemoteEndPoint);
             }
 
-            return;
+            return false;
         }
 
         if (_accepted == 0)
         {
             Volatile.Write(ref _accepted, 1);
+        }
+
+        return true;
+    }
+
+    /// <summary>The per-datagram path: source check, then the session forwards it.</summary>
+    private void OnDatagram(int received, SocketAddress source)
+    {
+        if (!AcceptSource(source))
+        {
+            return;
         }
 
         try

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Gb28181Gateway.Media.Relay.Linux;
 using Gb28181Gateway.Media.Ports;
 using Gb28181Gateway.Media.Rtp;
 
@@ -12,6 +13,7 @@ namespace Gb28181Gateway.Media.Relay;
 /// </summary>
 internal sealed class UdpPlatformLeg : PlatformLeg
 {
+    private readonly SafeSocketHandle _handle;
     private SocketAddress? _target;
     private int _closed;
 
@@ -20,6 +22,7 @@ internal sealed class UdpPlatformLeg : PlatformLeg
     {
         // Nothing reads this socket: keep what the platform sends to it from holding kernel memory.
         lease.Socket.ReceiveBufferSize = 4096;
+        _handle = lease.Socket.SafeHandle;
     }
 
     public override bool IsConnected => Volatile.Read(ref _target) is not null;
@@ -41,7 +44,7 @@ internal sealed class UdpPlatformLeg : PlatformLeg
         return Task.CompletedTask;
     }
 
-    internal override void Send(byte[] buffer, int offset, int length, uint deviceSsrc)
+    internal override void Send(Span<byte> framed, uint deviceSsrc)
     {
         var target = Volatile.Read(ref _target);
         if (target is null)
@@ -50,11 +53,12 @@ internal sealed class UdpPlatformLeg : PlatformLeg
             return;
         }
 
-        RtpHeader.WriteSsrc(buffer, offset, RewriteSsrc ? SsrcValue : deviceSsrc);
+        var packet = framed[FrameHeadroom..];
+        RtpHeader.WriteSsrc(packet, RewriteSsrc ? SsrcValue : deviceSsrc);
         try
         {
-            Lease.Socket.SendTo(buffer.AsSpan(offset, length), SocketFlags.None, target);
-            Counters.Count(length);
+            Lease.Socket.SendTo(packet, SocketFlags.None, target);
+            Counters.Count(packet.Length);
         }
         catch (ObjectDisposedException)
         {
@@ -63,6 +67,74 @@ internal sealed class UdpPlatformLeg : PlatformLeg
         catch (SocketException)
         {
             Drop(MediaDropReason.SendError);
+        }
+    }
+
+    /// <summary>
+    /// The batch with one <c>sendmmsg</c>: SSRC rewritten into every kept packet, then all of them addressed to
+    /// the platform. A short count continues from the first packet not sent; a packet the kernel refuses is
+    /// counted <c>send_error</c> and the rest go on.
+    /// </summary>
+    internal override void SendBatch(UdpDatagramBatch batch)
+    {
+        var target = Volatile.Read(ref _target);
+        if (target is null)
+        {
+            for (var k = 0; k < batch.Count; k++)
+            {
+                Drop(MediaDropReason.NotConnected);
+            }
+
+            return;
+        }
+
+        var added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+        }
+        catch (ObjectDisposedException)
+        {
+            return;   // removed while the receive loop still held the previous leg array: not counted
+        }
+
+        try
+        {
+            batch.PrepareSend(target.Buffer.Span[..target.Size], RewriteSsrc ? SsrcValue : null);
+            var fd = (int)_handle.DangerousGetHandle();
+            for (var k = 0; k < batch.Count;)
+            {
+                var sent = batch.Send(fd, k, out var errno);
+                if (sent > 0)
+                {
+                    for (var end = k + sent; k < end; k++)
+                    {
+                        Counters.Count(batch.Length(k));
+                    }
+
+                    continue;
+                }
+
+                if (errno == UdpBatchInterop.EIntr)
+                {
+                    continue;
+                }
+
+                if (Volatile.Read(ref _closed) != 0)
+                {
+                    return;   // closing (the socket is being shut down): the rest is not counted
+                }
+
+                Drop(MediaDropReason.SendError);
+                k++;
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
         }
     }
 

@@ -74,8 +74,8 @@ internal static class RtpHeader
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint ReadSsrc(ReadOnlySpan<byte> packet) => BinaryPrimitives.ReadUInt32BigEndian(packet.Slice(SsrcOffset));
 
-    /// <summary>Writes <paramref name="ssrc"/> into bytes 8-11 of the packet at <paramref name="offset"/>.</summary>
+    /// <summary>Writes <paramref name="ssrc"/> into bytes 8-11 of <paramref name="packet"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void WriteSsrc(byte[] buffer, int offset, uint ssrc) =>
-        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(offset + SsrcOffset, 4), ssrc);
+    public static void WriteSsrc(Span<byte> packet, uint ssrc) =>
+        BinaryPrimitives.WriteUInt32BigEndian(packet.Slice(SsrcOffset, 4), ssrc);
 }

@@ -83,8 +83,9 @@ internal static class RelayLoad
         {
             "ref" => new ProcessStartInfo(BuildReference()),
             "dotnet" or "dotnet-async" or "dotnet-async-inline" => SelfStartInfo("relay-serve"),
+            "dotnet-single" => SelfStartInfo("relay-serve"),   // Media:UdpBatch=1: recvfrom/sendto per packet
             "rtpengine" => RtpEngineRelay.StartInfo(SelfStartInfo("relay-rtpengine"), rtpengineThreads),
-            _ => throw new ArgumentException($"unknown relay '{relay}' (ref, dotnet, dotnet-async, dotnet-async-inline, rtpengine, direct)"),
+            _ => throw new ArgumentException($"unknown relay '{relay}' (ref, dotnet, dotnet-single, dotnet-async, dotnet-async-inline, rtpengine, direct)"),
         };
         foreach (var a in relayArgs)
         {
@@ -98,6 +99,12 @@ internal static class RelayLoad
         {
             psi.ArgumentList.Add("--udp-receive");
             psi.ArgumentList.Add("Async");
+        }
+
+        if (relay == "dotnet-single")
+        {
+            psi.ArgumentList.Add("--udp-batch");
+            psi.ArgumentList.Add("1");
         }
 
         if (relay == "dotnet-async-inline")

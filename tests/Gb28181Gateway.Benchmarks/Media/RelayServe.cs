@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Gb28181Gateway.Media;
+using Gb28181Gateway.Media.Relay;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gb28181Gateway.Benchmarks.Media;
@@ -9,8 +10,9 @@ namespace Gb28181Gateway.Benchmarks.Media;
 /// <c>relay-serve</c>: Gb28181Gateway.Media as a process of its own, with the same command line and output as
 /// tools/refrelay, so the load harness drives both the same way and reads each one's CPU time from /proc.
 /// Session i: a UDP device leg (latching onto the first source) and one UDP platform leg to sink i % sinks
-/// with SSRC 0x10000000 + i. The summary line also gives the bytes allocated and the gen-0 collections from
-/// "ready" to the end (the whole run: warm-up, measured phase and idle time).
+/// with SSRC 0x10000000 + i. <c>--udp-receive</c> and <c>--udp-batch</c> override the defaults. The summary line also gives the bytes allocated and the gen-0 collections from
+/// "ready" to the end (the whole run: warm-up, measured phase and idle time), and the process's resident set at
+/// the end and at its peak (VmRSS, VmHWM).
 /// </summary>
 internal static class RelayServe
 {
@@ -22,6 +24,7 @@ internal static class RelayServe
             PortMin = int.Parse(Arg(args, "--port-min"), CultureInfo.InvariantCulture),
             PortMax = int.Parse(Arg(args, "--port-max"), CultureInfo.InvariantCulture),
             UdpReceive = Enum.Parse<UdpReceiveMode>(Array.IndexOf(args, "--udp-receive") >= 0 ? Arg(args, "--udp-receive") : "Thread", ignoreCase: true),
+            UdpBatch = Array.IndexOf(args, "--udp-batch") >= 0 ? int.Parse(Arg(args, "--udp-batch"), CultureInfo.InvariantCulture) : new MediaOptions().UdpBatch,
         };
         var sessions = int.Parse(Arg(args, "--sessions"), CultureInfo.InvariantCulture);
         var sinks = Arg(args, "--sinks").Split(',').Select(IPEndPoint.Parse).ToArray();
@@ -42,9 +45,20 @@ internal static class RelayServe
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedAtReady;
         var collections = GC.CollectionCount(0) - collectionsAtReady;
         var stats = relay.Sessions.Select(s => s.GetStats()).ToArray();
+        var batches = relay.Sessions.Select(s => ((UdpDeviceLeg)s.Device).BatchTotals).ToArray();
+        var calls = batches.Sum(b => b.Calls);
+        var perCall = calls > 0 ? (double)batches.Sum(b => b.Datagrams) / calls : 0;
         Console.WriteLine(FormattableString.Invariant(
-            $"forwarded {stats.Sum(s => s.Platforms.Sum(p => p.PacketsSent))} dropped {stats.Sum(s => s.Dropped.Values.Sum())} allocated {allocated} bytes gen0 {collections}"));
+            $"forwarded {stats.Sum(s => s.Platforms.Sum(p => p.PacketsSent))} dropped {stats.Sum(s => s.Dropped.Values.Sum())} allocated {allocated} bytes gen0 {collections} rss {Status("VmRSS:")} peak {Status("VmHWM:")} datagrams per recvmmsg {perCall:F2}"));
         return 0;
+    }
+
+    /// <summary>A line of /proc/self/status (e.g. "123456 kB"), or "?" where there is none.</summary>
+    private static string Status(string key)
+    {
+        const string path = "/proc/self/status";
+        var line = File.Exists(path) ? File.ReadLines(path).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal)) : null;
+        return line is null ? "?" : string.Join(' ', line[key.Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
     }
 
     internal static string Arg(string[] args, string name)
