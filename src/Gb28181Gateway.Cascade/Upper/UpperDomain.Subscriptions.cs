@@ -10,11 +10,13 @@ namespace Gb28181Gateway.Cascade.Upper;
 /// <summary>
 /// SUBSCRIBE from platforms (Catalog, Alarm, MobilePosition): accepted with 200 carrying a MANSCDP Result,
 /// tracked until expiry; an in-dialog SUBSCRIBE refreshes, <c>Expires: 0</c> ends it with a final NOTIFY.
-/// A catalog subscription gets an initial NOTIFY (RFC 6665 §4.2.1.2) with an empty list, half a second after the 200.
+/// A catalog subscription gets an initial NOTIFY (RFC 6665 §4.2.1.2) with the platform's current catalog, half a
+/// second after the 200; changes follow (<see cref="ForwardChannelChangesAsync"/>).
 /// </summary>
 internal sealed partial class UpperDomain
 {
     private const int DefaultSubscriptionSeconds = 3600;
+    private const string CatalogEventAdd = "ADD";
 
     private static readonly TimeSpan InitialNotifyDelay = TimeSpan.FromMilliseconds(500);
 
@@ -99,13 +101,37 @@ internal sealed partial class UpperDomain
         platform.Subscriptions.Set(subscription);
         if (kind == PlatformSubscriptionKind.Catalog)
         {
-            var empty = new CatalogNotify { Sn = platform.Session.NextSn(), DeviceId = platform.Options.DeviceId, SumNum = 0 };
             Track(async ct =>
             {
                 await Task.Delay(InitialNotifyDelay, _time, ct); // let the subscriber take in the 200 first: a NOTIFY that overtakes it meets 481 and ends the dialog
-                await NotifyAsync(platform, subscription, ManscdpCodec.Encode(empty, platform.Charset), ct);
+                await NotifyCurrentCatalogAsync(platform, subscription, ct);
             });
         }
+    }
+
+    /// <summary>
+    /// The initial NOTIFY of a catalog subscription: the platform's whole projected catalog (what its Catalog query
+    /// gets), every item marked ADD, split like a query answer with one SN and SumNum across the parts; one NOTIFY
+    /// with SumNum 0 when nothing is shared. The SN is the SUBSCRIBE's, so a platform that aggregates by SN files it
+    /// under its own query. Stops at the first part the platform does not accept.
+    /// </summary>
+    private async Task NotifyCurrentCatalogAsync(PlatformContext platform, PlatformSubscription subscription, CancellationToken cancellationToken)
+    {
+        var items = await platform.Projection.BuildAsync(cancellationToken);
+        var added = items.Select(i => i with { Event = CatalogEventAdd }).ToList();
+        var sn = subscription.Sn != 0 ? subscription.Sn : platform.Session.NextSn();
+        var notify = new CatalogNotify { Sn = sn, DeviceId = platform.Options.DeviceId, SumNum = added.Count, Items = added };
+        var bodies = ManscdpCodec.Split(notify, Math.Max(1, platform.Options.Catalog.ItemsPerMessage), platform.MaxBodyBytes, platform.Charset);
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            if (!await NotifyAsync(platform, subscription, bodies[i], cancellationToken))
+            {
+                UpperLog.AnswerNotAccepted(_logger, platform.Name, i + 1, bodies.Count, "initial catalog NOTIFY", sn, "see the NOTIFY failure above");
+                return;
+            }
+        }
+
+        UpperLog.Answered(_logger, platform.Name, "initial catalog NOTIFY", sn, bodies.Count);
     }
 
     private async Task RefreshSubscriptionAsync(PlatformContext platform, Sip.UserAgent.SipIncomingRequest sip, SipDialog dialog, int expires)
