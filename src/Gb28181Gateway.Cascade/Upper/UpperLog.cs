@@ -44,8 +44,11 @@ internal static partial class UpperLog
     [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Platform {Platform}: answer {Index}/{Count} to {CmdType} SN {Sn} not accepted ({Status}); rest of the answer dropped")]
     public static partial void AnswerNotAccepted(ILogger logger, string platform, int index, int count, string cmdType, long sn, string status);
 
-    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Platform {Platform}: {CmdType} for {TargetId} failed below: {Error}")]
-    public static partial void ForwardFailed(ILogger logger, string platform, string cmdType, string targetId, string error);
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Platform {Platform}: {CmdType} SN {Sn} for {TargetId} ({Channel}) failed below: {Reason} ({Error}); the platform is answered with an empty list or Result ERROR")]
+    public static partial void ForwardFailed(ILogger logger, string platform, string cmdType, long sn, string targetId, string channel, string reason, string error);
+
+    [LoggerMessage(EventId = 5108, Level = LogLevel.Error, Message = "Platform {Platform}: forwarding {CmdType} SN {Sn} for {TargetId} ({Channel}) failed in the gateway; the platform is answered with an empty list or Result ERROR")]
+    public static partial void ForwardFaulted(ILogger logger, string platform, string cmdType, long sn, string targetId, string channel, Exception exception);
 
     [LoggerMessage(EventId = 5106, Level = LogLevel.Information, Message = "Platform {Platform}: {CmdType} (SN {Sn}) not supported; answered 405 Not Allowed body-less")]
     public static partial void Unsupported(ILogger logger, string platform, string cmdType, long sn);
