@@ -49,7 +49,8 @@ internal sealed partial class UpperDomain : IPlatformDirectory, IPlatformChannel
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<UpperDomain>();
-        _signallingFactory = signallingFactory ?? (p => new SipPlatformSignalling(p, endpoints.ForPlatform(p.Name)));
+        _signallingFactory = signallingFactory
+            ?? (p => new SipPlatformSignalling(p, endpoints.ForPlatform(p.Name), loggerFactory.CreateLogger("Gb28181Gateway.Cascade.Upper.Platform." + p.Name)));
         _backoff = backoff; // null: each platform's own RetryMinSeconds/RetryMaxSeconds
         _metrics = new UpperMetrics(() => _platforms.Values.Select(p => (p.Name, p.Session.IsRegistered, p.Projection.SharedCount)));
     }
