@@ -48,9 +48,6 @@ internal sealed class SipPlatformSignalling : IPlatformSignalling
     /// <summary>The platform's address (resolved by the last REGISTER, or where a redirect sent it; null before).</summary>
     public SipEndPoint? Target => _target;
 
-    /// <summary>Where a redirect sent the registration, while it holds there; null at the configured address.</summary>
-    public SipEndPoint? RedirectTarget => Volatile.Read(ref _redirect)?.EndPoint;
-
     public async Task<PlatformAnswer> RegisterAsync(int expires, CancellationToken cancellationToken)
     {
         RegisterTarget current;
