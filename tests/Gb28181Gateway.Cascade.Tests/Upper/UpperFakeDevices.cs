@@ -50,8 +50,16 @@ internal sealed class FakeDeviceClient : IDeviceClient
     /// <summary>When set, every query fails with this error (after being recorded), as the real client reports a device that failed.</summary>
     public DeviceRequestError? QueryFailure { get; set; }
 
+    /// <summary>When set, every query throws this (a fault of the gateway's own, not a device error).</summary>
+    public Exception? QueryFault { get; set; }
+
     private void FailIfAsked(string deviceId)
     {
+        if (QueryFault is { } fault)
+        {
+            throw fault;
+        }
+
         if (QueryFailure is { } error)
         {
             throw new DeviceRequestException(deviceId, error, $"the device {error} (test)", error == DeviceRequestError.Rejected ? 500 : 0);

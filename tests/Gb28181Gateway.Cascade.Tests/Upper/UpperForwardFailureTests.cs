@@ -94,6 +94,19 @@ public sealed class UpperForwardFailureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_fault_of_the_gateway_while_forwarding_still_closes_the_platforms_query()
+    {
+        _gateway.DeviceClient.QueryFault = new InvalidOperationException("a bug below");
+        var upperId = DahuaCameraUpperId;
+
+        Assert.Equal(SipStatus.Ok, await _platform.SendAsync(_gateway.Platform.LocalPort, new DeviceStatusQuery { Sn = 13, DeviceId = upperId }));
+
+        await Wait.UntilAsync(() => _platform.Received<DeviceStatusResponse>().Any(), "the closing DeviceStatus answer");
+        var answer = _platform.Received<DeviceStatusResponse>().Single();
+        Assert.Equal((13L, upperId, "ERROR", "gateway error"), (answer.Sn, answer.DeviceId, answer.Result, answer.Reason));
+    }
+
+    [Fact]
     public async Task ConfigDownload_of_a_device_that_does_not_answer_is_answered_with_result_error()
     {
         // the fake device never answers ConfigDownload (DeviceRequestError.Timeout)
