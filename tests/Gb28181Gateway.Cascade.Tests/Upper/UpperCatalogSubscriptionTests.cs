@@ -61,6 +61,27 @@ public sealed class UpperCatalogSubscriptionTests
     }
 
     [Fact]
+    public async Task A_catalog_fetch_gets_the_catalog_with_the_last_part_terminating_the_subscription()
+    {
+        await using var platform = new UpperTestPlatform();
+        await using var gateway = await UpperTestGateway.StartAsync(platform.Port, p => p.KeepaliveIntervalSeconds = 60);
+        await Wait.UntilAsync(() => gateway.Context.Session.IsRegistered, "registration");
+
+        var fetched = await platform.SubscribeAsync(gateway.Platform.LocalPort, "Catalog", new CatalogQuery { Sn = 21, DeviceId = Gateway }, 0);
+        Assert.True(fetched.IsSuccess, $"SUBSCRIBE answered {fetched.StatusCode}");
+        await Wait.UntilAsync(() => platform.Notifies.Count == 3, "three NOTIFYs (ItemsPerMessage 1)");
+        await gateway.Upper.StopAsync(TimeSpan.FromSeconds(2)); // a fetch is no subscription: nothing more at shutdown
+
+        var all = platform.Notifies.ToList();
+        Assert.Equal(["active;expires=0", "active;expires=0"], all.Take(2).Select(n => n.SubscriptionState));
+        Assert.StartsWith("terminated", all[2].SubscriptionState, StringComparison.Ordinal);
+        var parts = all.Select(n => Assert.IsType<CatalogNotify>(n.Message)).ToList();
+        Assert.All(parts, p => Assert.Equal((21L, 3), (p.Sn, p.SumNum ?? -1)));
+        Assert.Equal(3, parts.SelectMany(p => p.Items).Select(i => i.DeviceId).Distinct().Count());
+        Assert.Null(gateway.Context.Subscriptions.Get(Cascade.Upper.PlatformSubscriptionKind.Catalog, DateTimeOffset.UtcNow));
+    }
+
+    [Fact]
     public async Task An_empty_catalog_gets_one_notify_with_sumnum_0()
     {
         await using var platform = new UpperTestPlatform();
