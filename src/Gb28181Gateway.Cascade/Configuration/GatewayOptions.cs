@@ -120,6 +120,12 @@ public sealed class PlatformOptions
 
     public int KeepaliveMaxMisses { get; set; } = 3;
 
+    /// <summary>Wait before the first REGISTER retry after a failure; doubles per failure up to <see cref="RetryMaxSeconds"/>.</summary>
+    public int RetryMinSeconds { get; set; } = 2;
+
+    /// <summary>The longest wait between REGISTER retries.</summary>
+    public int RetryMaxSeconds { get; set; } = 300;
+
     /// <summary>GB2312, GB18030 or UTF-8.</summary>
     public string CharacterSet { get; set; } = "GB2312";
 

@@ -202,6 +202,11 @@ public static class GatewayOptionsValidator
 
             CheckPositive(k + "KeepaliveIntervalSeconds", p.KeepaliveIntervalSeconds, add);
             CheckPositive(k + "KeepaliveMaxMisses", p.KeepaliveMaxMisses, add);
+            CheckPositive(k + "RetryMinSeconds", p.RetryMinSeconds, add);
+            if (p.RetryMinSeconds > 0 && p.RetryMaxSeconds < p.RetryMinSeconds)
+            {
+                add(k + "RetryMaxSeconds", $"must be at least {k}RetryMinSeconds ({p.RetryMinSeconds}) (got {p.RetryMaxSeconds})");
+            }
             if (!CharacterSets.Contains(p.CharacterSet, StringComparer.OrdinalIgnoreCase))
             {
                 add(k + "CharacterSet", $"must be GB2312, GB18030 or UTF-8 (got '{p.CharacterSet}')");

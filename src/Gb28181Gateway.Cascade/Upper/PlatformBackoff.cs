@@ -1,3 +1,5 @@
+using Gb28181Gateway.Cascade.Configuration;
+
 namespace Gb28181Gateway.Cascade.Upper;
 
 /// <summary>
@@ -8,6 +10,10 @@ namespace Gb28181Gateway.Cascade.Upper;
 internal sealed class PlatformBackoff
 {
     public static PlatformBackoff Default { get; } = new(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5));
+
+    /// <summary>The platform's configured back-off: <c>RetryMinSeconds</c> doubling to <c>RetryMaxSeconds</c> (validated at start).</summary>
+    public static PlatformBackoff For(PlatformOptions options) =>
+        new(TimeSpan.FromSeconds(options.RetryMinSeconds), TimeSpan.FromSeconds(options.RetryMaxSeconds));
 
     private readonly Func<double> _random;
 

@@ -143,9 +143,9 @@ internal sealed partial class UpperDomain
         {
             below = await _deviceClient.QueryRecordInfoAsync(channel.DeviceId, query with { DeviceId = channel.ChannelId }, cancellationToken);
         }
-        catch (DeviceRequestException ex)
+        catch (Exception ex) when (IsForwardFailure(ex, cancellationToken))
         {
-            UpperLog.ForwardFailed(_logger, platform.Name, query.CmdType, query.DeviceId, ex.Message);
+            await AnswerFailureAsync(platform, query, channel, ex, cancellationToken);
             return;
         }
 
@@ -169,13 +169,37 @@ internal sealed partial class UpperDomain
         {
             answer = await forward(cancellationToken);
         }
-        catch (DeviceRequestException ex)
+        catch (Exception ex) when (IsForwardFailure(ex, cancellationToken))
         {
-            UpperLog.ForwardFailed(_logger, platform.Name, query.CmdType, channel.ToString(), ex.Message);
+            await AnswerFailureAsync(platform, query, channel, ex, cancellationToken);
             return;
         }
 
         await SendAsync(platform, answer, cancellationToken);
+    }
+
+    /// <summary>A device that failed (or a fault of ours while asking it): answered upward; the gateway stopping is not.</summary>
+    private static bool IsForwardFailure(Exception exception, CancellationToken cancellationToken) =>
+        exception is not OutOfMemoryException && !(exception is OperationCanceledException && cancellationToken.IsCancellationRequested);
+
+    /// <summary>Logs why the device did not answer and sends the platform the answer that closes its query (<see cref="ForwardFailure"/>).</summary>
+    private async Task AnswerFailureAsync(PlatformContext platform, ManscdpMessage query, ChannelRef channel, Exception exception,
+        CancellationToken cancellationToken)
+    {
+        var reason = ForwardFailure.Reason(exception);
+        if (exception is DeviceRequestException)
+        {
+            UpperLog.ForwardFailed(_logger, platform.Name, query.CmdType, query.Sn, query.DeviceId, channel.ToString(), reason, exception.Message);
+        }
+        else
+        {
+            UpperLog.ForwardFaulted(_logger, platform.Name, query.CmdType, query.Sn, query.DeviceId, channel.ToString(), exception);
+        }
+
+        if (ForwardFailure.Answer(query, exception) is { } answer)
+        {
+            await SendAsync(platform, answer, cancellationToken);
+        }
     }
 
     private async Task ForwardControlAsync(PlatformContext platform, ManscdpMessage control, ChannelRef channel,
@@ -188,8 +212,9 @@ internal sealed partial class UpperDomain
         }
         catch (DeviceRequestException ex)
         {
-            UpperLog.ForwardFailed(_logger, platform.Name, control.CmdType, channel.ToString(), ex.Message);
-            result = ManscdpResult.Error(control.CmdType, control.Sn, control.DeviceId, ex.Error.ToString());
+            var reason = ForwardFailure.Reason(ex);
+            UpperLog.ForwardFailed(_logger, platform.Name, control.CmdType, control.Sn, control.DeviceId, channel.ToString(), reason, ex.Message);
+            result = ManscdpResult.Error(control.CmdType, control.Sn, control.DeviceId, reason);
         }
 
         if (result is not null)

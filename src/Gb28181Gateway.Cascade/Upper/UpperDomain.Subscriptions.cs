@@ -10,11 +10,14 @@ namespace Gb28181Gateway.Cascade.Upper;
 /// <summary>
 /// SUBSCRIBE from platforms (Catalog, Alarm, MobilePosition): accepted with 200 carrying a MANSCDP Result,
 /// tracked until expiry; an in-dialog SUBSCRIBE refreshes, <c>Expires: 0</c> ends it with a final NOTIFY.
-/// A catalog subscription gets an initial NOTIFY (RFC 6665 §4.2.1.2) with an empty list, half a second after the 200.
+/// A catalog subscription gets an initial NOTIFY (RFC 6665 §4.2.1.2) with the platform's current catalog, half a
+/// second after the 200; changes follow (<see cref="ForwardChannelChangesAsync"/>).
 /// </summary>
 internal sealed partial class UpperDomain
 {
     private const int DefaultSubscriptionSeconds = 3600;
+    private const string CatalogEventAdd = "ADD";
+    private const string TerminatedState = "terminated;reason=timeout";
 
     private static readonly TimeSpan InitialNotifyDelay = TimeSpan.FromMilliseconds(500);
 
@@ -90,6 +93,17 @@ internal sealed partial class UpperDomain
         }
 
         var subscription = new PlatformSubscription(kind, dialog, eventHeader, _time.GetUtcNow().AddSeconds(expires), sn);
+        if (expires == 0 && kind == PlatformSubscriptionKind.Catalog)
+        {
+            Track(async ct =>
+            {
+                await Task.Delay(InitialNotifyDelay, _time, ct);
+                await NotifyCurrentCatalogAsync(platform, subscription, ct, fetch: true); // RFC 6665 §4.4.3: a fetch gets the state, then terminated
+                subscription.Dialog.Terminate();
+            });
+            return;
+        }
+
         if (expires == 0)
         {
             Track(ct => EndSubscriptionAsync(platform, subscription, ct));
@@ -99,13 +113,40 @@ internal sealed partial class UpperDomain
         platform.Subscriptions.Set(subscription);
         if (kind == PlatformSubscriptionKind.Catalog)
         {
-            var empty = new CatalogNotify { Sn = platform.Session.NextSn(), DeviceId = platform.Options.DeviceId, SumNum = 0 };
             Track(async ct =>
             {
                 await Task.Delay(InitialNotifyDelay, _time, ct); // let the subscriber take in the 200 first: a NOTIFY that overtakes it meets 481 and ends the dialog
-                await NotifyAsync(platform, subscription, ManscdpCodec.Encode(empty, platform.Charset), ct);
+                await NotifyCurrentCatalogAsync(platform, subscription, ct);
             });
         }
+    }
+
+    /// <summary>
+    /// The initial NOTIFY of a catalog subscription: the platform's whole projected catalog (what its Catalog query
+    /// gets), every item marked ADD, split like a query answer with one SN and SumNum across the parts; one NOTIFY
+    /// with SumNum 0 when nothing is shared. The SN is the SUBSCRIBE's, so a platform that aggregates by SN files it
+    /// under its own query. Stops at the first part the platform does not accept. For a fetch (<c>Expires: 0</c>) the last
+    /// part carries <c>Subscription-State: terminated</c> and the ones before it <c>active;expires=0</c>.
+    /// </summary>
+    private async Task NotifyCurrentCatalogAsync(PlatformContext platform, PlatformSubscription subscription, CancellationToken cancellationToken,
+        bool fetch = false)
+    {
+        var items = await platform.Projection.BuildAsync(cancellationToken);
+        var added = items.Select(i => i with { Event = CatalogEventAdd }).ToList();
+        var sn = subscription.Sn != 0 ? subscription.Sn : platform.Session.NextSn();
+        var notify = new CatalogNotify { Sn = sn, DeviceId = platform.Options.DeviceId, SumNum = added.Count, Items = added };
+        var bodies = ManscdpCodec.Split(notify, Math.Max(1, platform.Options.Catalog.ItemsPerMessage), platform.MaxBodyBytes, platform.Charset);
+        for (var i = 0; i < bodies.Count; i++)
+        {
+            var state = fetch && i == bodies.Count - 1 ? TerminatedState : null;
+            if (!await NotifyAsync(platform, subscription, bodies[i], cancellationToken, state))
+            {
+                UpperLog.AnswerNotAccepted(_logger, platform.Name, i + 1, bodies.Count, "initial catalog NOTIFY", sn, "see the NOTIFY failure above");
+                return;
+            }
+        }
+
+        UpperLog.Answered(_logger, platform.Name, "initial catalog NOTIFY", sn, bodies.Count);
     }
 
     private async Task RefreshSubscriptionAsync(PlatformContext platform, Sip.UserAgent.SipIncomingRequest sip, SipDialog dialog, int expires)
@@ -136,7 +177,7 @@ internal sealed partial class UpperDomain
     {
         var notify = subscription.Dialog.CreateRequest(SipMethod.Notify);
         notify.Headers.Set(SipHeaderKind.Event, subscription.EventHeader);
-        notify.Headers.Set(SipHeaderKind.SubscriptionState, "terminated;reason=timeout");
+        notify.Headers.Set(SipHeaderKind.SubscriptionState, TerminatedState);
         try
         {
             await subscription.Dialog.SendRequestAsync(notify, cancellationToken: cancellationToken);
@@ -150,12 +191,13 @@ internal sealed partial class UpperDomain
     }
 
     /// <summary>One NOTIFY in the subscription's dialog; false when the platform did not accept it.</summary>
-    private async Task<bool> NotifyAsync(PlatformContext platform, PlatformSubscription subscription, byte[] body, CancellationToken cancellationToken)
+    private async Task<bool> NotifyAsync(PlatformContext platform, PlatformSubscription subscription, byte[] body, CancellationToken cancellationToken,
+        string? state = null)
     {
         var remaining = Math.Max(0, (int)(subscription.ExpiresAt - _time.GetUtcNow()).TotalSeconds);
         var notify = subscription.Dialog.CreateRequest(SipMethod.Notify);
         notify.Headers.Set(SipHeaderKind.Event, subscription.EventHeader);
-        notify.Headers.Set(SipHeaderKind.SubscriptionState, "active;expires=" + remaining.ToString(CultureInfo.InvariantCulture));
+        notify.Headers.Set(SipHeaderKind.SubscriptionState, state ?? "active;expires=" + remaining.ToString(CultureInfo.InvariantCulture));
         notify.Headers.Set(SipHeaderKind.ContentType, ManscdpCodec.ContentType);
         notify.Body = body;
         try

@@ -28,7 +28,7 @@ internal sealed partial class UpperDomain : IPlatformDirectory, IPlatformChannel
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly Func<PlatformOptions, IPlatformSignalling> _signallingFactory;
-    private readonly PlatformBackoff _backoff;
+    private readonly PlatformBackoff? _backoff;
     private readonly Dictionary<string, PlatformContext> _platforms = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _work = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -49,8 +49,9 @@ internal sealed partial class UpperDomain : IPlatformDirectory, IPlatformChannel
         _time = time;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<UpperDomain>();
-        _signallingFactory = signallingFactory ?? (p => new SipPlatformSignalling(p, endpoints.ForPlatform(p.Name)));
-        _backoff = backoff ?? PlatformBackoff.Default;
+        _signallingFactory = signallingFactory
+            ?? (p => new SipPlatformSignalling(p, endpoints.ForPlatform(p.Name), loggerFactory.CreateLogger("Gb28181Gateway.Cascade.Upper.Platform." + p.Name)));
+        _backoff = backoff; // null: each platform's own RetryMinSeconds/RetryMaxSeconds
         _metrics = new UpperMetrics(() => _platforms.Values.Select(p => (p.Name, p.Session.IsRegistered, p.Projection.SharedCount)));
     }
 
@@ -66,7 +67,7 @@ internal sealed partial class UpperDomain : IPlatformDirectory, IPlatformChannel
         {
             var logger = _loggerFactory.CreateLogger("Gb28181Gateway.Cascade.Upper.Platform." + options.Name);
             var signalling = _signallingFactory(options);
-            var session = new PlatformSession(options, signalling, _time, _store, _events, _metrics, logger, _backoff);
+            var session = new PlatformSession(options, signalling, _time, _store, _events, _metrics, logger, _backoff ?? PlatformBackoff.For(options));
             var projection = new PlatformCatalogProjection(options, _devices, _store, logger);
             await projection.LoadAsync(cancellationToken);
             var reliable = string.Equals(options.Transport, "tcp", StringComparison.OrdinalIgnoreCase);

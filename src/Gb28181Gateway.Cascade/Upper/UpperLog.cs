@@ -1,3 +1,4 @@
+using Gb28181Gateway.Sip.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Gb28181Gateway.Cascade.Upper;
@@ -29,6 +30,15 @@ internal static partial class UpperLog
     [LoggerMessage(EventId = 5007, Level = LogLevel.Debug, Message = "Platform {Platform}: registration refreshed (expires {Expires}s)")]
     public static partial void Refreshed(ILogger logger, string platform, int expires);
 
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Information, Message = "Platform {Platform}: REGISTER at {From} redirected ({Status}) to {To}; following")]
+    public static partial void Redirected(ILogger logger, string platform, int status, SipEndPoint from, SipEndPoint to);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Platform {Platform}: redirect {Status} from {From} not followed: {Why}; the next attempt starts at the configured address")]
+    public static partial void RedirectNotFollowed(ILogger logger, string platform, int status, SipEndPoint from, string why);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Warning, Message = "Platform {Platform}: REGISTER at the redirect target {Target} failed ({Status}); the next attempt goes to the configured {Host}:{Port}")]
+    public static partial void RedirectFailed(ILogger logger, string platform, SipEndPoint target, int status, string host, int port);
+
     [LoggerMessage(EventId = 5100, Level = LogLevel.Warning, Message = "Platform {Platform}: {CmdType} for unknown or unshared ID {TargetId}; answered 404")]
     public static partial void UnknownTarget(ILogger logger, string platform, string cmdType, string targetId);
 
@@ -44,8 +54,11 @@ internal static partial class UpperLog
     [LoggerMessage(EventId = 5104, Level = LogLevel.Warning, Message = "Platform {Platform}: answer {Index}/{Count} to {CmdType} SN {Sn} not accepted ({Status}); rest of the answer dropped")]
     public static partial void AnswerNotAccepted(ILogger logger, string platform, int index, int count, string cmdType, long sn, string status);
 
-    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Platform {Platform}: {CmdType} for {TargetId} failed below: {Error}")]
-    public static partial void ForwardFailed(ILogger logger, string platform, string cmdType, string targetId, string error);
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Warning, Message = "Platform {Platform}: {CmdType} SN {Sn} for {TargetId} ({Channel}) failed below: {Reason} ({Error}); the platform is answered with an empty list or Result ERROR")]
+    public static partial void ForwardFailed(ILogger logger, string platform, string cmdType, long sn, string targetId, string channel, string reason, string error);
+
+    [LoggerMessage(EventId = 5108, Level = LogLevel.Error, Message = "Platform {Platform}: forwarding {CmdType} SN {Sn} for {TargetId} ({Channel}) failed in the gateway; the platform is answered with an empty list or Result ERROR")]
+    public static partial void ForwardFaulted(ILogger logger, string platform, string cmdType, long sn, string targetId, string channel, Exception exception);
 
     [LoggerMessage(EventId = 5106, Level = LogLevel.Information, Message = "Platform {Platform}: {CmdType} (SN {Sn}) not supported; answered 405 Not Allowed body-less")]
     public static partial void Unsupported(ILogger logger, string platform, string cmdType, long sn);

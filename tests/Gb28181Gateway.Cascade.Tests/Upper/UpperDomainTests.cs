@@ -168,12 +168,12 @@ public sealed class UpperDomainTests : IAsyncLifetime
         var subscribed = await _platform.SubscribeAsync(GatewayPort, "Catalog;id=1", new CatalogQuery { Sn = 50, DeviceId = UpperTestGateway.GatewayDeviceId }, 600);
         Assert.True(subscribed.IsSuccess, $"SUBSCRIBE answered {subscribed.StatusCode}");
         Assert.Equal(600, subscribed.Response.Expires);
-        await Wait.UntilAsync(() => !_platform.Notifies.IsEmpty, "the initial NOTIFY");
+        await Wait.UntilAsync(() => _platform.Notifies.Count == 3, "the initial NOTIFYs (three shared channels, one per message)");
 
         var off = _gateway.Devices.GetChannels(FakeDeviceDirectory.Dahua).Select(i => i with { Event = "OFF", Status = "OFF" }).ToList();
         _gateway.Bus.Publish(new ChannelsChangedEvent(FakeDeviceDirectory.Dahua, off) { Timestamp = DateTimeOffset.UtcNow });
 
-        await Wait.UntilAsync(() => _platform.Notifies.Count >= 2, "the OFF NOTIFY");
+        await Wait.UntilAsync(() => _platform.Notifies.Count >= 4, "the OFF NOTIFY");
         var (state, message) = _platform.Notifies.Last();
         Assert.StartsWith("active;expires=", state, StringComparison.Ordinal);
         var notify = Assert.IsType<CatalogNotify>(message);

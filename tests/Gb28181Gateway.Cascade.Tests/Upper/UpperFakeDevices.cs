@@ -47,6 +47,25 @@ internal sealed class FakeDeviceClient : IDeviceClient
 {
     public ConcurrentQueue<(string DeviceId, ManscdpMessage Request)> Requests { get; } = new();
 
+    /// <summary>When set, every query fails with this error (after being recorded), as the real client reports a device that failed.</summary>
+    public DeviceRequestError? QueryFailure { get; set; }
+
+    /// <summary>When set, every query throws this (a fault of the gateway's own, not a device error).</summary>
+    public Exception? QueryFault { get; set; }
+
+    private void FailIfAsked(string deviceId)
+    {
+        if (QueryFault is { } fault)
+        {
+            throw fault;
+        }
+
+        if (QueryFailure is { } error)
+        {
+            throw new DeviceRequestException(deviceId, error, $"the device {error} (test)", error == DeviceRequestError.Rejected ? 500 : 0);
+        }
+    }
+
     public Task<IReadOnlyList<CatalogItem>> QueryCatalogAsync(string deviceId, CancellationToken cancellationToken = default) =>
         throw new DeviceRequestException(deviceId, DeviceRequestError.Offline, "not used by the upper domain");
 
@@ -56,12 +75,14 @@ internal sealed class FakeDeviceClient : IDeviceClient
     public Task<DeviceStatusResponse> QueryDeviceStatusAsync(string deviceId, string targetId, CancellationToken cancellationToken = default)
     {
         Requests.Enqueue((deviceId, new DeviceStatusQuery { Sn = 1, DeviceId = targetId }));
+        FailIfAsked(deviceId);
         return Task.FromResult(new DeviceStatusResponse { Sn = 99, DeviceId = targetId, Result = "OK", Online = "ONLINE", Status = "OK" });
     }
 
     public Task<RecordInfoResponse> QueryRecordInfoAsync(string deviceId, RecordInfoQuery query, CancellationToken cancellationToken = default)
     {
         Requests.Enqueue((deviceId, query));
+        FailIfAsked(deviceId);
         var seed = (RecordInfoResponse)ManscdpCodec.Parse(File.ReadAllBytes(RepositoryPaths.Path("tests", "vectors", "manscdp", "000-hikvision-nvr-response-recordinfo.xml")));
         return Task.FromResult(seed with { Sn = 4242, DeviceId = query.DeviceId, Items = [.. seed.Items.Select(i => i with { DeviceId = query.DeviceId })] });
     }
@@ -69,6 +90,7 @@ internal sealed class FakeDeviceClient : IDeviceClient
     public Task<PresetQueryResponse> QueryPresetsAsync(string deviceId, string channelId, CancellationToken cancellationToken = default)
     {
         Requests.Enqueue((deviceId, new PresetQuery { Sn = 1, DeviceId = channelId }));
+        FailIfAsked(deviceId);
         return Task.FromResult(new PresetQueryResponse { Sn = 77, DeviceId = channelId, Items = [new PresetItem("1", "gate")] });
     }
 

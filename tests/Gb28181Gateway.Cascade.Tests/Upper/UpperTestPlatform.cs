@@ -11,7 +11,8 @@ namespace Gb28181Gateway.Cascade.Tests.Upper;
 /// <summary>
 /// A superior platform written with the SIP stack, for what sipp's one-scenario-per-Call-ID model cannot
 /// express: answers spread over several MESSAGEs with new Call-IDs, correlated by SN, and SUBSCRIBE dialogs.
-/// It accepts every REGISTER (200 with Date), answers every MESSAGE and NOTIFY 200 and keeps their bodies.
+/// It accepts every REGISTER (200 with Date) and answers every MESSAGE and NOTIFY 200, keeping their bodies, unless a test
+/// sets <see cref="RegisterStatus"/>, <see cref="MessageStatus"/> or <see cref="RedirectTo"/>.
 /// </summary>
 internal sealed class UpperTestPlatform : IAsyncDisposable
 {
@@ -27,6 +28,21 @@ internal sealed class UpperTestPlatform : IAsyncDisposable
         {
             Interlocked.Increment(ref _registers);
             RegisterRequests.Enqueue((r.Request.CallId, r.Request.CSeq.Number, r.Request.Expires, r.Request.Authorization is not null));
+            if (RedirectTo is { } contact)
+            {
+                var redirect = r.CreateResponse(SipStatus.MovedTemporarily);
+                redirect.Headers.Set(SipHeaderKind.Contact, contact);
+                await r.RespondAsync(redirect);
+                return;
+            }
+
+            var status = RegisterStatus;
+            if (status != SipStatus.Ok)
+            {
+                await r.RespondAsync(status);
+                return;
+            }
+
             var response = r.CreateResponse(SipStatus.Ok);
             response.Headers.Set(SipHeaderKind.Date, "2026-11-21T20:30:00.123");
             response.Expires = r.Request.Expires ?? 3600;
@@ -35,7 +51,7 @@ internal sealed class UpperTestPlatform : IAsyncDisposable
         Agent.Handle(SipMethod.Message, async r =>
         {
             Messages.Enqueue((r.Request.Body.ToArray(), ManscdpCodec.Parse(r.Request.Body.Span)));
-            await r.RespondAsync(SipStatus.Ok);
+            await r.RespondAsync(MessageStatus);
         });
         Agent.Handle(SipMethod.Notify, async r =>
         {
@@ -46,6 +62,15 @@ internal sealed class UpperTestPlatform : IAsyncDisposable
     }
 
     private int _registers;
+
+    /// <summary>The status every REGISTER gets (200 with Date and Expires, or this final status alone).</summary>
+    public int RegisterStatus { get; set; } = SipStatus.Ok;
+
+    /// <summary>The status every MESSAGE gets (the body is kept either way).</summary>
+    public int MessageStatus { get; set; } = SipStatus.Ok;
+
+    /// <summary>When set, every REGISTER is answered 302 with this Contact header value.</summary>
+    public string? RedirectTo { get; set; }
 
     public int Port { get; }
 
