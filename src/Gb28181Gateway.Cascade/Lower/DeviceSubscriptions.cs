@@ -14,6 +14,7 @@ namespace Gb28181Gateway.Cascade.Lower;
 /// SUBSCRIBEs to devices (Catalog, Alarm, MobilePosition): sent once, refreshed in the dialog at 4/5 of the
 /// granted expiry, ended when the device goes offline or re-registers, and dropped (not retried) when the
 /// device refuses the SUBSCRIBE or a refresh: a device that does not do subscriptions is simply not subscribed.
+/// At shutdown <see cref="EndAllAsync"/> ends each one with SUBSCRIBE Expires: 0 in its dialog (RFC 6665 §4.1.2.3).
 /// </summary>
 internal sealed class DeviceSubscriptions : IDisposable
 {
@@ -91,6 +92,37 @@ internal sealed class DeviceSubscriptions : IDisposable
         }
     }
 
+    /// <summary>
+    /// Ends every active subscription with a SUBSCRIBE Expires: 0 in its dialog (RFC 6665 §4.1.2.3), all in parallel,
+    /// and waits at most <paramref name="deadline"/> (or until <paramref name="cancellationToken"/>, the host's
+    /// shutdown timeout) for the answers: a device that does not answer cannot hold shutdown. Every dialog is
+    /// terminated locally whatever the answer.
+    /// </summary>
+    public async Task<SubscriptionsEnded> EndAllAsync(TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        var ending = new List<Subscription>();
+        foreach (var key in _active.Keys)
+        {
+            if (_active.TryRemove(key, out var subscription))
+            {
+                subscription.StopTimer();
+                ending.Add(subscription);
+            }
+        }
+
+        if (ending.Count == 0)
+        {
+            return default;
+        }
+
+        using var timeout = new CancellationTokenSource(deadline, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var outcomes = await Task.WhenAll(ending.Select(s => UnsubscribeAsync(s, linked.Token)));
+        var ended = outcomes.Count(o => o == EndOutcome.Ended);
+        var refused = outcomes.Count(o => o == EndOutcome.Refused);
+        return new SubscriptionsEnded(ended, refused, outcomes.Length - ended - refused);
+    }
+
     public void Dispose()
     {
         foreach (var key in _active.Keys)
@@ -111,6 +143,23 @@ internal sealed class DeviceSubscriptions : IDisposable
             return;
         }
 
+        var request = InDialogSubscribe(subscription, subscription.Seconds);
+        var response = await subscription.Dialog.SendRequestAsync(request);
+        if (!response.IsSuccess)
+        {
+            Drop(subscription, response.StatusCode);
+            return;
+        }
+
+        subscription.Schedule(response.Expires is > 0 and var g ? g : subscription.Seconds);
+    }
+
+    /// <summary>
+    /// A SUBSCRIBE in the subscription's dialog (next CSeq, both tags) with <paramref name="expires"/> and the query
+    /// body under a fresh SN: devices that parse the body of every SUBSCRIBE get one, the unsubscribe included.
+    /// </summary>
+    private SipRequest InDialogSubscribe(Subscription subscription, int expires)
+    {
         var request = subscription.Dialog.CreateRequest(SipMethod.Subscribe);
         var body = subscription.Body switch
         {
@@ -120,17 +169,42 @@ internal sealed class DeviceSubscriptions : IDisposable
             var other => other,
         };
         request.Headers.Add(SipHeaderKind.Event, subscription.Package + ";id=" + body.Sn.ToString(CultureInfo.InvariantCulture));
-        request.Expires = subscription.Seconds;
+        request.Expires = expires;
         request.ContentType = ManscdpCodec.ContentType;
-        request.Body = ManscdpCodec.Encode(body, entry.Charset);
-        var response = await subscription.Dialog.SendRequestAsync(request);
-        if (!response.IsSuccess)
-        {
-            Drop(subscription, response.StatusCode);
-            return;
-        }
+        request.Body = ManscdpCodec.Encode(body, subscription.Entry.Charset);
+        return request;
+    }
 
-        subscription.Schedule(response.Expires is > 0 and var g ? g : subscription.Seconds);
+    private async Task<EndOutcome> UnsubscribeAsync(Subscription subscription, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (subscription.Dialog.State == SipDialogState.Terminated)
+            {
+                return EndOutcome.Ended; // the device ended it (NOTIFY terminated) while we were collecting
+            }
+
+            var response = await subscription.Dialog.SendRequestAsync(InDialogSubscribe(subscription, 0), null, cancellationToken);
+            return response.StatusCode switch
+            {
+                >= 200 and < 300 or SipStatus.CallOrTransactionDoesNotExist => EndOutcome.Ended,
+                SipStatus.RequestTimeout or SipStatus.ServiceUnavailable => EndOutcome.Unanswered,
+                _ => EndOutcome.Refused,
+            };
+        }
+        catch (OperationCanceledException)
+        {
+            return EndOutcome.Unanswered;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException or SipMessageException)
+        {
+            LowerLog.BackgroundFailed(_logger, subscription.Entry.DeviceId, ex);
+            return EndOutcome.Unanswered;
+        }
+        finally
+        {
+            subscription.Dialog.Terminate();
+        }
     }
 
     private void Drop(Subscription subscription, int status)
@@ -152,6 +226,7 @@ internal sealed class DeviceSubscriptions : IDisposable
     {
         private readonly DeviceSubscriptions _owner;
         private ITimer? _timer;
+        private bool _stopped;
 
         public Subscription(DeviceSubscriptions owner, DeviceEntry entry, string package, ManscdpMessage body, int seconds, SipDialog dialog, int generation)
         {
@@ -179,6 +254,11 @@ internal sealed class DeviceSubscriptions : IDisposable
         /// <summary>Refresh at 4/5 of the granted expiry (at least 1 s before it).</summary>
         public void Schedule(int grantedSeconds)
         {
+            if (Volatile.Read(ref _stopped))
+            {
+                return; // a refresh answered after shutdown or StopAll took the subscription
+            }
+
             var due = TimeSpan.FromSeconds(Math.Max(1, Math.Min(grantedSeconds * 4 / 5, grantedSeconds - 1)));
             _timer?.Dispose();
             _timer = _owner._time.CreateTimer(static s => ((Subscription)s!).Fire(), this, due, Timeout.InfiniteTimeSpan);
@@ -186,8 +266,14 @@ internal sealed class DeviceSubscriptions : IDisposable
 
         public void Stop()
         {
-            _timer?.Dispose();
+            StopTimer();
             Dialog.Terminate();
+        }
+
+        public void StopTimer()
+        {
+            Volatile.Write(ref _stopped, true);
+            _timer?.Dispose();
         }
 
         private void Fire() => _ = FireAsync();
@@ -205,4 +291,17 @@ internal sealed class DeviceSubscriptions : IDisposable
             }
         }
     }
+}
+
+/// <summary>What <see cref="DeviceSubscriptions.EndAllAsync"/> achieved: answered 2xx (or 481: already gone), refused with another status, not answered in time.</summary>
+internal readonly record struct SubscriptionsEnded(int Ended, int Refused, int Unanswered)
+{
+    public int Total => Ended + Refused + Unanswered;
+}
+
+internal enum EndOutcome
+{
+    Ended,
+    Refused,
+    Unanswered,
 }
