@@ -61,6 +61,9 @@ internal static partial class LowerLog
     [LoggerMessage(EventId = 4034, Level = LogLevel.Warning, Message = "DeviceInfo query to {DeviceId} failed: {Error}")]
     public static partial void DeviceInfoFailed(ILogger logger, string deviceId, string error);
 
+    [LoggerMessage(EventId = 4035, Level = LogLevel.Information, Message = "ConfigDownload {ConfigType} of {DeviceId} returned without {Missing} (not supported by the device, or not answered within the query timeout)")]
+    public static partial void ConfigIncomplete(ILogger logger, string deviceId, string configType, IReadOnlyList<string> missing);
+
     [LoggerMessage(EventId = 4040, Level = LogLevel.Information, Message = "{Package} subscription to {DeviceId} active for {Expires} s")]
     public static partial void Subscribed(ILogger logger, string deviceId, string package, int expires);
 
