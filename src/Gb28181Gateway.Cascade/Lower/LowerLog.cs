@@ -25,6 +25,9 @@ internal static partial class LowerLog
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "REGISTER from {Source} throttled after {Failures} failed authentications; retry in {RetryAfter} s")]
     public static partial void Throttled(ILogger logger, SipEndPoint source, int failures, int retryAfter);
 
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Device {DeviceId} at {Source} answered the qop=\"auth\" challenge with plain digest; challenged again ({Failures} failures from that address). Set Sip:DigestQop to none if the device cannot do qop")]
+    public static partial void QopMissing(ILogger logger, string deviceId, SipEndPoint source, int failures);
+
     [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Device {DeviceId} is online at {EndPoint}")]
     public static partial void Online(ILogger logger, string deviceId, string endPoint);
 

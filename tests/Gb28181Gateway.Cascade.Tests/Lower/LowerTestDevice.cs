@@ -73,6 +73,19 @@ internal sealed class LowerTestDevice : IAsyncDisposable
         return await Agent.SendRequestAsync(request, _gateway, options);
     }
 
+    /// <summary>A REGISTER carrying exactly <paramref name="authorization"/> (or none), sent without answering any challenge.</summary>
+    public Task<SipResponse> RegisterWithAsync(SipAuthHeader? authorization, int expires = 3600)
+    {
+        var request = Agent.CreateRequest(SipMethod.Register, SipUri.Create(LowerHarness.ServerId, LowerHarness.Domain), Address, Address, _gateway);
+        request.Expires = expires;
+        if (authorization is not null)
+        {
+            request.Headers.Add(SipHeaderKind.Authorization, authorization);
+        }
+
+        return Agent.SendRequestAsync(request, _gateway);
+    }
+
     public Task<SipResponse> SendAsync(byte[] body, string method = SipMethod.Message)
     {
         var request = Agent.CreateRequest(method, SipUri.Create(LowerHarness.ServerId, LowerHarness.Domain), Address,
