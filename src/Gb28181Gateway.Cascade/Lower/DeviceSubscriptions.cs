@@ -44,7 +44,8 @@ internal sealed class DeviceSubscriptions : IDisposable
         var agent = _endpoints.Lower;
         var request = agent.CreateRequest(SipMethod.Subscribe, DeviceClient.RequestUri(entry),
             new SipNameAddress(SipUri.Create(_options.DeviceId, _options.Domain)), new SipNameAddress(SipUri.Create(entry.DeviceId, _options.Domain)), entry.EndPoint);
-        request.Headers.Add(SipHeaderKind.Event, package + ";id=" + body.Sn.ToString(CultureInfo.InvariantCulture));
+        var eventValue = package + ";id=" + body.Sn.ToString(CultureInfo.InvariantCulture);
+        request.Headers.Add(SipHeaderKind.Event, eventValue);
         request.Expires = seconds;
         request.ContentType = ManscdpCodec.ContentType;
         request.Body = ManscdpCodec.Encode(body, entry.Charset);
@@ -57,7 +58,7 @@ internal sealed class DeviceSubscriptions : IDisposable
         }
 
         var granted = result.Response.Expires is > 0 and var g ? g : seconds;
-        var subscription = new Subscription(this, entry, package, body, seconds, dialog, entry.Generation);
+        var subscription = new Subscription(this, entry, package, eventValue, body, seconds, dialog, entry.Generation);
         if (_active.TryRemove((entry.DeviceId, package), out var previous))
         {
             previous.Stop();
@@ -155,8 +156,9 @@ internal sealed class DeviceSubscriptions : IDisposable
     }
 
     /// <summary>
-    /// A SUBSCRIBE in the subscription's dialog (next CSeq, both tags) with <paramref name="expires"/> and the query
-    /// body under a fresh SN: devices that parse the body of every SUBSCRIBE get one, the unsubscribe included.
+    /// A SUBSCRIBE in the subscription's dialog (next CSeq, both tags) with <paramref name="expires"/>, the Event of the
+    /// initial SUBSCRIBE (package and id name the subscription, RFC 6665 §4.1.2.1-4.1.2.3) and the query body under a
+    /// fresh SN: devices that parse the body of every SUBSCRIBE get one, the unsubscribe included.
     /// </summary>
     private SipRequest InDialogSubscribe(Subscription subscription, int expires)
     {
@@ -168,7 +170,7 @@ internal sealed class DeviceSubscriptions : IDisposable
             MobilePositionQuery q => q with { Sn = _correlator.NextSn() },
             var other => other,
         };
-        request.Headers.Add(SipHeaderKind.Event, subscription.Package + ";id=" + body.Sn.ToString(CultureInfo.InvariantCulture));
+        request.Headers.Add(SipHeaderKind.Event, subscription.Event);
         request.Expires = expires;
         request.ContentType = ManscdpCodec.ContentType;
         request.Body = ManscdpCodec.Encode(body, subscription.Entry.Charset);
@@ -228,11 +230,13 @@ internal sealed class DeviceSubscriptions : IDisposable
         private ITimer? _timer;
         private bool _stopped;
 
-        public Subscription(DeviceSubscriptions owner, DeviceEntry entry, string package, ManscdpMessage body, int seconds, SipDialog dialog, int generation)
+        public Subscription(DeviceSubscriptions owner, DeviceEntry entry, string package, string eventValue, ManscdpMessage body, int seconds, SipDialog dialog,
+            int generation)
         {
             _owner = owner;
             Entry = entry;
             Package = package;
+            Event = eventValue;
             Body = body;
             Seconds = seconds;
             Dialog = dialog;
@@ -242,6 +246,9 @@ internal sealed class DeviceSubscriptions : IDisposable
         public DeviceEntry Entry { get; }
 
         public string Package { get; }
+
+        /// <summary>The Event header value of the initial SUBSCRIBE (package;id=...), repeated in refreshes and the unsubscribe.</summary>
+        public string Event { get; }
 
         public ManscdpMessage Body { get; }
 

@@ -33,6 +33,7 @@ public sealed class LowerShutdownTests
             var end = Assert.Single(ends, r => r.CallId == initial.CallId);
             Assert.Equal(0, end.Expires);
             Assert.StartsWith(package + ";id=", end.Headers.GetFirst(SipHeaderKind.Event), StringComparison.Ordinal);
+            Assert.Equal(initial.Headers.GetFirst(SipHeaderKind.Event), end.Headers.GetFirst(SipHeaderKind.Event)); // same package and id: the same subscription
             Assert.Equal(initial.FromTag, end.FromTag);
             Assert.Equal(deviceDialogs[initial.CallId].Id.LocalTag, end.ToTag);
             Assert.Equal(initial.CSeq.Number + 1, end.CSeq.Number);
