@@ -61,6 +61,12 @@ public sealed class SipOptions
 
     /// <summary>Failed registrations tolerated per source address before answers are slowed down.</summary>
     public int AuthFailuresBeforeDelay { get; set; } = 5;
+
+    /// <summary>
+    /// Digest quality of protection offered to devices: "none" (plain RFC 2069-style digest, which every device does)
+    /// or "auth" (challenges carry qop="auth"; devices must answer with qop, cnonce and an increasing nc).
+    /// </summary>
+    public string DigestQop { get; set; } = "none";
 }
 
 public sealed class MediaOptions

@@ -18,6 +18,7 @@ public static class GatewayOptionsValidator
     private static readonly string[] SipTransports = ["udp", "tcp"];
     private static readonly string[] MediaTransports = ["udp", "tcp-passive", "tcp-active"];
     private static readonly string[] IdModes = ["Keep", "Renumber"];
+    private static readonly string[] DigestQops = ["none", "auth"];
 
     public static IReadOnlyList<ConfigurationProblem> Validate(GatewayOptions options)
     {
@@ -111,6 +112,10 @@ public static class GatewayOptionsValidator
         CheckPositive("Sip:QueryTimeoutSeconds", sip.QueryTimeoutSeconds, add);
         CheckNonNegative("Sip:CatalogSubscriptionSeconds", sip.CatalogSubscriptionSeconds, add);
         CheckPositive("Sip:AuthFailuresBeforeDelay", sip.AuthFailuresBeforeDelay, add);
+        if (!DigestQops.Contains(sip.DigestQop, StringComparer.OrdinalIgnoreCase))
+        {
+            add("Sip:DigestQop", $"must be none or auth (got '{sip.DigestQop}')");
+        }
     }
 
     private static void ValidateMedia(MediaOptions media, Action<string, string> add)

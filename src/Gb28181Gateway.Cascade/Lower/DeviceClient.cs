@@ -105,12 +105,36 @@ internal sealed class DeviceClient : IDeviceClient
         return Expect<PresetQueryResponse>(deviceId, answer);
     }
 
-    public async Task<ConfigDownloadResponse> QueryConfigAsync(string deviceId, ConfigDownloadQuery query, CancellationToken cancellationToken = default)
+    public async Task<ConfigDownloadResponse> QueryConfigAsync(string deviceId, ConfigDownloadQuery query, CancellationToken cancellationToken = default) =>
+        (await QueryConfigTypesAsync(deviceId, query, cancellationToken)).Response;
+
+    public async Task<ConfigDownloadResult> QueryConfigTypesAsync(string deviceId, ConfigDownloadQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
+        var types = query.ConfigTypes;
+        if (types.Count == 0)
+        {
+            throw new ArgumentException($"ConfigType '{query.ConfigType}' names no configuration type (expected e.g. BasicParam or BasicParam/VideoParamOpt)", nameof(query));
+        }
+
         var entry = Resolve(deviceId);
-        var answer = await ExchangeAsync(entry, query with { Sn = _correlator.NextSn() }, new SingleAnswer(), cancellationToken);
-        return Expect<ConfigDownloadResponse>(deviceId, answer);
+        var pending = new ConfigAnswer(types);
+        try
+        {
+            Expect<ConfigDownloadResponse>(deviceId, await ExchangeAsync(entry, query with { Sn = _correlator.NextSn() }, pending, cancellationToken));
+        }
+        catch (DeviceRequestException ex) when (ex.Error == DeviceRequestError.Timeout && pending.HasAnswers)
+        {
+            // some types arrived before the timeout: they are returned, the others named as missing
+        }
+
+        var result = pending.Snapshot();
+        if (!result.Complete)
+        {
+            LowerLog.ConfigIncomplete(_logger, deviceId, query.ConfigType, result.MissingTypes);
+        }
+
+        return result;
     }
 
     public async Task<ManscdpResult?> SendControlAsync(string deviceId, DeviceControl control, CancellationToken cancellationToken = default)

@@ -18,6 +18,9 @@ namespace Gb28181Gateway.Cascade.Lower;
 /// global one; none when empty), refuses a wrong password with 403 and slows down addresses that keep failing,
 /// applies [MinExpires, MaxExpires] (423 below the minimum), and answers 200 with the GB <c>Date</c>, the granted
 /// <c>Expires</c> and the Contact. <c>Expires: 0</c> unregisters (authenticated like any other REGISTER).
+/// With <c>Sip:DigestQop</c> auth the challenge offers qop="auth" and nothing weaker is accepted: credentials
+/// without qop get a fresh 401 and count as a failed authentication (RFC 7616 §3.4: a client answering a challenge
+/// that offers qop must use it), nc must increase per nonce and a replay gets 401 stale=true.
 /// </summary>
 internal sealed class DeviceRegistrar
 {
@@ -26,7 +29,8 @@ internal sealed class DeviceRegistrar
     private readonly SipOptions _options;
     private readonly DeviceDirectory _directory;
     private readonly DevicePresence _presence;
-    private DigestServer _digest;
+    private readonly DigestServer _digest;
+    private readonly bool _qopRequired;
     private readonly RegistrationThrottle _throttle;
     private readonly TimeProvider _time;
     private readonly LowerMetrics _metrics;
@@ -42,17 +46,12 @@ internal sealed class DeviceRegistrar
         _time = time;
         _metrics = metrics;
         _logger = logger;
-        _digest = new DigestServer(_options.Domain, time);
+        _qopRequired = string.Equals(_options.DigestQop, "auth", StringComparison.OrdinalIgnoreCase);
+        _digest = new DigestServer(_options.Domain, time, useQop: _qopRequired);
         _throttle = new RegistrationThrottle(time, _options.AuthFailuresBeforeDelay);
     }
 
     internal RegistrationThrottle Throttle => _throttle;
-
-    /// <summary>
-    /// Challenges with qop="auth" from now on. Off by default (no configuration key): many GB28181 devices only do
-    /// plain digest; tests use it to replay devices that answer qop challenges (seed 003).
-    /// </summary>
-    internal void OfferQop() => _digest = new DigestServer(_options.Domain, _time, useQop: true);
 
     public async Task HandleAsync(GatewayRequest gatewayRequest)
     {
@@ -162,6 +161,14 @@ internal sealed class DeviceRegistrar
         }
 
         var credentials = incoming.Request.Authorization;
+        if (_qopRequired && IsPlainDigestForUs(credentials))
+        {
+            var failures = _throttle.Failed(incoming.Source.Address.Address);
+            LowerLog.QopMissing(_logger, deviceId, incoming.Source, failures);
+            await ChallengeAsync(incoming, stale: false);
+            return false;
+        }
+
         var verdict = _digest.Verify(credentials, SipMethod.Register, password);
         if (verdict == DigestVerdict.Valid && credentials!["username"] != deviceId)
         {
@@ -180,12 +187,22 @@ internal sealed class DeviceRegistrar
                 await incoming.RespondAsync(SipStatus.Forbidden, "Wrong password");
                 return false;
             default:
-                var challenge = incoming.CreateResponse(SipStatus.Unauthorized);
-                challenge.Headers.Add(SipHeaderKind.WwwAuthenticate, _digest.CreateChallenge(stale: verdict == DigestVerdict.Stale));
-                _metrics.Registration("challenged");
-                await incoming.RespondAsync(challenge);
+                await ChallengeAsync(incoming, stale: verdict == DigestVerdict.Stale);
                 return false;
         }
+    }
+
+    /// <summary>Digest credentials for our realm that answer without qop.</summary>
+    private bool IsPlainDigestForUs(SipAuthHeader? credentials) =>
+        credentials is not null && credentials.Scheme.Equals("Digest", StringComparison.OrdinalIgnoreCase)
+        && string.Equals(credentials["realm"], _options.Domain, StringComparison.Ordinal) && credentials["qop"] is null;
+
+    private async Task ChallengeAsync(SipIncomingRequest incoming, bool stale)
+    {
+        var challenge = incoming.CreateResponse(SipStatus.Unauthorized);
+        challenge.Headers.Add(SipHeaderKind.WwwAuthenticate, _digest.CreateChallenge(stale));
+        _metrics.Registration("challenged");
+        await incoming.RespondAsync(challenge);
     }
 
     private SipResponse CreateOk(SipIncomingRequest incoming, int expires)

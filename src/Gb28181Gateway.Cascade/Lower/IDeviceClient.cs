@@ -22,8 +22,23 @@ public interface IDeviceClient
 
     Task<PresetQueryResponse> QueryPresetsAsync(string deviceId, string channelId, CancellationToken cancellationToken = default);
 
-    /// <summary>The query's DeviceId is the device or a channel; its Sn is replaced.</summary>
+    /// <summary>
+    /// The query's DeviceId is the device or a channel; its Sn is replaced. Several <c>/</c>-joined types are
+    /// collected from one MESSAGE or one per type and merged into one response (see <see cref="QueryConfigTypesAsync"/>).
+    /// </summary>
     Task<ConfigDownloadResponse> QueryConfigAsync(string deviceId, ConfigDownloadQuery query, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="QueryConfigAsync"/> that also names the requested types the device sent no section for: the answer
+    /// is collected until every type arrived (or the device showed it will send no more) or the query's timeout;
+    /// after a timeout what arrived is returned, and only a timeout with no answer at all throws.
+    /// </summary>
+    async Task<ConfigDownloadResult> QueryConfigTypesAsync(string deviceId, ConfigDownloadQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var response = await QueryConfigAsync(deviceId, query, cancellationToken);
+        return new ConfigDownloadResult(response, ConfigAnswer.MissingTypes(query, response));
+    }
 
     /// <summary>
     /// Sends a DeviceControl (the control's DeviceId is the target channel or device; its Sn is replaced).

@@ -9,10 +9,15 @@ namespace Gb28181Gateway.Cascade.Lower;
 /// <summary>
 /// Starts the lower domain: loads the devices and catalogs the store kept (a device known from the store is
 /// accepted at once, its online state counted from its expiry and last keepalive), then takes Device REGISTER,
-/// MESSAGE and NOTIFY from the SIP endpoints. Stops timers and subscriptions on shutdown.
+/// MESSAGE and NOTIFY from the SIP endpoints. On shutdown stops the timers and ends the subscriptions to devices
+/// with SUBSCRIBE Expires: 0, waiting at most <see cref="UnsubscribeDeadline"/> (less when the host's shutdown
+/// timeout is shorter) for the answers.
 /// </summary>
 internal sealed class LowerDomainService : IHostedService
 {
+    /// <summary>How long shutdown waits for devices to answer the unsubscribing SUBSCRIBEs.</summary>
+    public static readonly TimeSpan UnsubscribeDeadline = TimeSpan.FromSeconds(2);
+
     private readonly GatewaySipEndpoints _endpoints;
     private readonly DeviceDirectory _directory;
     private readonly DevicePresence _presence;
@@ -58,9 +63,18 @@ internal sealed class LowerDomainService : IHostedService
         _endpoints.Handle(SipPeerRole.Device, SipMethod.Notify, _router.HandleNotifyAsync);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _subscriptions.Dispose();
+        StopTimers();
+        var ended = await _subscriptions.EndAllAsync(UnsubscribeDeadline, cancellationToken);
+        if (ended.Total > 0)
+        {
+            LowerLog.SubscriptionsEnded(_logger, ended.Ended, ended.Total, ended.Refused, ended.Unanswered, UnsubscribeDeadline.TotalSeconds);
+        }
+    }
+
+    private void StopTimers()
+    {
         foreach (var entry in _directory.Entries)
         {
             lock (entry.Gate)
@@ -71,7 +85,5 @@ internal sealed class LowerDomainService : IHostedService
                 entry.CatalogTimer = null;
             }
         }
-
-        return Task.CompletedTask;
     }
 }

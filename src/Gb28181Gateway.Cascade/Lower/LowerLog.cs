@@ -25,6 +25,9 @@ internal static partial class LowerLog
     [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "REGISTER from {Source} throttled after {Failures} failed authentications; retry in {RetryAfter} s")]
     public static partial void Throttled(ILogger logger, SipEndPoint source, int failures, int retryAfter);
 
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "Device {DeviceId} at {Source} answered the qop=\"auth\" challenge with plain digest; challenged again ({Failures} failures from that address). Set Sip:DigestQop to none if the device cannot do qop")]
+    public static partial void QopMissing(ILogger logger, string deviceId, SipEndPoint source, int failures);
+
     [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Device {DeviceId} is online at {EndPoint}")]
     public static partial void Online(ILogger logger, string deviceId, string endPoint);
 
@@ -61,11 +64,17 @@ internal static partial class LowerLog
     [LoggerMessage(EventId = 4034, Level = LogLevel.Warning, Message = "DeviceInfo query to {DeviceId} failed: {Error}")]
     public static partial void DeviceInfoFailed(ILogger logger, string deviceId, string error);
 
+    [LoggerMessage(EventId = 4035, Level = LogLevel.Information, Message = "ConfigDownload {ConfigType} of {DeviceId} returned without {Missing} (not supported by the device, or not answered within the query timeout)")]
+    public static partial void ConfigIncomplete(ILogger logger, string deviceId, string configType, IReadOnlyList<string> missing);
+
     [LoggerMessage(EventId = 4040, Level = LogLevel.Information, Message = "{Package} subscription to {DeviceId} active for {Expires} s")]
     public static partial void Subscribed(ILogger logger, string deviceId, string package, int expires);
 
     [LoggerMessage(EventId = 4041, Level = LogLevel.Information, Message = "Device {DeviceId} refused the {Package} SUBSCRIBE with {Status}; it is not subscribed")]
     public static partial void SubscribeRefused(ILogger logger, string deviceId, string package, int status);
+
+    [LoggerMessage(EventId = 4043, Level = LogLevel.Information, Message = "Shutdown: {Ended} of {Total} device subscriptions ended with Expires: 0, {Refused} refused, {Unanswered} did not answer within {Deadline} s")]
+    public static partial void SubscriptionsEnded(ILogger logger, int ended, int total, int refused, int unanswered, double deadline);
 
     [LoggerMessage(EventId = 4042, Level = LogLevel.Information, Message = "Catalog notification from {DeviceId}: {Count} changes")]
     public static partial void CatalogNotified(ILogger logger, string deviceId, int count);

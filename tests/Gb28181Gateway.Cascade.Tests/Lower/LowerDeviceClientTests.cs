@@ -184,6 +184,7 @@ public sealed class LowerDeviceClientTests : IAsyncLifetime
         var refresh = await _camera.NextRequestAsync(SipMethod.Subscribe);
         Assert.NotNull(refresh.To.Tag);
         Assert.Equal(subscribe.CallId, refresh.CallId);
+        Assert.Equal(subscribe.Headers.GetFirst(SipHeaderKind.Event), refresh.Headers.GetFirst(SipHeaderKind.Event)); // the same subscription (RFC 6665 §4.1.2.1)
     }
 
     [Fact]

@@ -25,11 +25,9 @@ public sealed class LowerSippCameraTests
     [MemberData(nameof(Cameras))]
     public async Task A_camera_registers_reports_its_catalog_goes_offline_when_silent_and_unregisters(string vendor, bool tcp, bool qop)
     {
-        await using var gateway = await LowerHarness.StartAsync();
-        if (qop)
-        {
-            gateway.Registrar.OfferQop();
-        }
+        var options = LowerHarness.DefaultOptions();
+        options.Sip.DigestQop = qop ? "auth" : "none";
+        await using var gateway = await LowerHarness.StartAsync(options);
 
         var expected = vendor == "hikvision"
             ? new[] { ("34020000001310000001", "大门口摄像机"), ("34020000001340000001", "报警输入一") }

@@ -19,6 +19,7 @@ internal sealed class LowerTestDevice : IAsyncDisposable
     private readonly SipTransport _transport;
     private readonly Channel<SipRequest> _received = Channel.CreateUnbounded<SipRequest>();
     private readonly SipEndPoint _gateway;
+    private readonly CancellationTokenSource _disposed = new();
     private int _answersAcknowledged;
 
     public LowerTestDevice(LowerHarness harness, string deviceId, bool tcp = false, string? password = LowerHarness.Password)
@@ -48,6 +49,9 @@ internal sealed class LowerTestDevice : IAsyncDisposable
     /// <summary>Status for SUBSCRIBEs from the gateway.</summary>
     public int SubscribeStatus { get; set; } = SipStatus.Ok;
 
+    /// <summary>Never answer a SUBSCRIBE with Expires: 0 (a device that died or ignores unsubscribes); the request is still recorded.</summary>
+    public bool IgnoreUnsubscribe { get; set; }
+
     /// <summary>The answer bodies (SN replaced) for a query; null or empty = no answer.</summary>
     public Func<ManscdpMessage, IReadOnlyList<byte[]>?>? Answer { get; set; }
 
@@ -67,6 +71,19 @@ internal sealed class LowerTestDevice : IAsyncDisposable
 
         var options = Password is null ? null : new SipRequestOptions { Credentials = new DigestClient(DeviceId, Password) };
         return await Agent.SendRequestAsync(request, _gateway, options);
+    }
+
+    /// <summary>A REGISTER carrying exactly <paramref name="authorization"/> (or none), sent without answering any challenge.</summary>
+    public Task<SipResponse> RegisterWithAsync(SipAuthHeader? authorization, int expires = 3600)
+    {
+        var request = Agent.CreateRequest(SipMethod.Register, SipUri.Create(LowerHarness.ServerId, LowerHarness.Domain), Address, Address, _gateway);
+        request.Expires = expires;
+        if (authorization is not null)
+        {
+            request.Headers.Add(SipHeaderKind.Authorization, authorization);
+        }
+
+        return Agent.SendRequestAsync(request, _gateway);
     }
 
     public Task<SipResponse> SendAsync(byte[] body, string method = SipMethod.Message)
@@ -125,8 +142,10 @@ internal sealed class LowerTestDevice : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _disposed.CancelAsync();
         await Agent.DisposeAsync();
         await _transport.DisposeAsync();
+        _disposed.Dispose();
     }
 
     /// <summary>Replaces the content of the first &lt;SN&gt; element (ASCII bytes in every GB charset).</summary>
@@ -141,6 +160,20 @@ internal sealed class LowerTestDevice : IAsyncDisposable
     private async Task OnRequestAsync(SipIncomingRequest incoming)
     {
         _received.Writer.TryWrite(incoming.Request);
+        if (incoming.Method == SipMethod.Subscribe && incoming.Request.Expires == 0 && IgnoreUnsubscribe)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, _disposed.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // the device is disposed; it never answered
+            }
+
+            return;
+        }
+
         var status = incoming.Method == SipMethod.Subscribe ? SubscribeStatus : MessageStatus;
         if (incoming.Method == SipMethod.Subscribe && status == SipStatus.Ok)
         {
