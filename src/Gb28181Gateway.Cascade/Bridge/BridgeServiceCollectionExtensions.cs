@@ -36,6 +36,7 @@ public static class BridgeServiceCollectionExtensions
         PortMin = media.PortMin,
         PortMax = media.PortMax,
         NoMediaTimeoutSeconds = media.NoMediaTimeoutSeconds,
+        UdpBatch = media.UdpBatch,
     };
 }
 

@@ -90,6 +90,12 @@ public sealed class MediaOptions
     /// prefix, e.g. "3402000000118*"; the longest matching prefix wins, an exact ID wins over any prefix).
     /// </summary>
     public Dictionary<string, string> DeviceTransports { get; set; } = [];
+
+    /// <summary>
+    /// Datagrams one receive call may take from a UDP device port (Linux recvmmsg; 1 = one recvfrom per packet).
+    /// Each UDP device leg reserves UdpBatch x 64 KiB of address space, resident only where datagrams land.
+    /// </summary>
+    public int UdpBatch { get; set; } = 16;
 }
 
 /// <summary>One superior platform the gateway registers to as a virtual NVR.</summary>

@@ -132,6 +132,11 @@ public static class GatewayOptionsValidator
         }
 
         CheckPositive("Media:NoMediaTimeoutSeconds", media.NoMediaTimeoutSeconds, add);
+        if (media.UdpBatch is < 1 or > 64)
+        {
+            add("Media:UdpBatch", $"must be 1-64 datagrams per receive call (got {media.UdpBatch})");
+        }
+
         if (!MediaTransports.Contains(media.DeviceTransport, StringComparer.OrdinalIgnoreCase))
         {
             add("Media:DeviceTransport", $"must be udp, tcp-passive or tcp-active (got '{media.DeviceTransport}')");

@@ -41,6 +41,21 @@ public sealed class BridgeDeviceTransportConfigTests : IDisposable
             Assert.Single(startup.Problems).ToString());
     }
 
+    [Fact]
+    public async Task Media_udp_batch_from_json_reaches_the_relay_and_a_bad_one_stops_start_up()
+    {
+        var startup = GatewayHostBuilder.Build([ConfigArgument("""{"Gateway": {"Media": {"UdpBatch": 4}}}""")]);
+        Assert.Empty(startup.Problems);
+        await using (var app = startup.App!)
+        {
+            Assert.Equal(4, app.Services.GetRequiredService<RtpRelay>().Options.UdpBatch);
+        }
+
+        var refused = GatewayHostBuilder.Build([ConfigArgument("""{"Gateway": {"Media": {"UdpBatch": 65}}}""")]);
+        Assert.Null(refused.App);
+        Assert.Equal("Gateway:Media:UdpBatch: must be 1-64 datagrams per receive call (got 65)", Assert.Single(refused.Problems).ToString());
+    }
+
     public void Dispose() => _directory.Delete(recursive: true);
 
     private string ConfigArgument(string json)
