@@ -38,8 +38,12 @@ internal sealed class CatalogSynchronizer
         _logger = logger;
     }
 
-    /// <summary>The device came online (or restarted): query DeviceInfo and Catalog in the background.</summary>
-    public void Start(DeviceEntry entry) => _ = Task.Run(() => RunAsync(entry, withDeviceInfo: true)); // off the SIP handler path
+    /// <summary>The device came online (or restarted): query DeviceInfo and Catalog in the background, make its held subscriptions again.</summary>
+    public void Start(DeviceEntry entry)
+    {
+        _subscriptions.Resume(entry); // held Alarm/MobilePosition subscriptions (platforms') are made again
+        _ = Task.Run(() => RunAsync(entry, withDeviceInfo: true)); // off the SIP handler path
+    }
 
     /// <summary>The device went offline: no more refreshes or subscriptions.</summary>
     public void Stop(DeviceEntry entry)

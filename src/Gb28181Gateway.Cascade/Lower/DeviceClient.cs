@@ -162,6 +162,37 @@ internal sealed class DeviceClient : IDeviceClient
         _subscriptions.SubscribeAsync(Resolve(deviceId), "MobilePosition",
             new MobilePositionQuery { Sn = _correlator.NextSn(), DeviceId = deviceId, Interval = (int)Math.Max(1, interval.TotalSeconds) }, duration, cancellationToken);
 
+    public Task<bool> UnsubscribeAsync(string deviceId, SubscriptionPackage package, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deviceId);
+        return _subscriptions.UnsubscribeAsync(deviceId, DeviceSubscriptions.PackageName(package), cancellationToken);
+    }
+
+    public Task HoldSubscriptionAsync(string deviceId, SubscriptionPackage package, string holder, TimeSpan? interval = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deviceId);
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        if (package == SubscriptionPackage.Catalog)
+        {
+            throw new ArgumentException("the Catalog subscription is the gateway's own (catalog synchronization); only Alarm and MobilePosition are held", nameof(package));
+        }
+
+        var seconds = interval is { } i ? (int)Math.Clamp(i.TotalSeconds, 1, 86_400) : (int?)null;
+        return _subscriptions.HoldAsync(deviceId, Online(deviceId), DeviceSubscriptions.PackageName(package), holder, seconds, cancellationToken);
+    }
+
+    public Task<bool> ReleaseSubscriptionAsync(string deviceId, SubscriptionPackage package, string holder, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deviceId);
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        return _subscriptions.ReleaseAsync(deviceId, Online(deviceId), DeviceSubscriptions.PackageName(package), holder, cancellationToken);
+    }
+
+    /// <summary>The device's entry when it is registered and online, else null.</summary>
+    private DeviceEntry? Online(string deviceId) =>
+        _directory.TryGet(deviceId, out var entry) && entry.IsRegistered(_time.GetUtcNow()) && entry.Record.Online ? entry : null;
+
     /// <summary>PTZ (and the other pure motion commands) get no MANSCDP answer: 200 to the MESSAGE completes them.</summary>
     private static bool HasNoAnswer(DeviceControl control) =>
         control.PtzCmd is not null || control.DragZoomIn is not null || control.DragZoomOut is not null || control.PtzPreciseCtrl is not null;

@@ -16,7 +16,7 @@ namespace Gb28181Gateway.Cascade.Lower;
 /// device refuses the SUBSCRIBE or a refresh: a device that does not do subscriptions is simply not subscribed.
 /// At shutdown <see cref="EndAllAsync"/> ends each one with SUBSCRIBE Expires: 0 in its dialog (RFC 6665 §4.1.2.3).
 /// </summary>
-internal sealed class DeviceSubscriptions : IDisposable
+internal sealed partial class DeviceSubscriptions : IDisposable
 {
     private readonly SipOptions _options;
     private readonly GatewaySipEndpoints _endpoints;

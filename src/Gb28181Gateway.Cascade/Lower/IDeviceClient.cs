@@ -54,4 +54,27 @@ public interface IDeviceClient
 
     /// <summary>SUBSCRIBE for MobilePosition every <paramref name="interval"/>; reports arrive as <see cref="Events.MobilePositionEvent"/>.</summary>
     Task SubscribeMobilePositionAsync(string deviceId, TimeSpan interval, TimeSpan duration, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Ends the gateway's <paramref name="package"/> subscription of the device with SUBSCRIBE Expires: 0 in its dialog
+    /// (the Event of the initial SUBSCRIBE, RFC 6665 §4.1.2.3), whoever holds it; false when none was active. The dialog
+    /// ends locally whatever the device answers.
+    /// </summary>
+    Task<bool> UnsubscribeAsync(string deviceId, SubscriptionPackage package, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(GetType().Name + " does not end device subscriptions");
+
+    /// <summary>
+    /// Holds the device's Alarm or MobilePosition subscription for <paramref name="holder"/> (e.g. a platform's name):
+    /// the device is subscribed once while any holder holds it, again after it went offline and came back, and
+    /// unsubscribed when the last holder releases it. MobilePosition uses the smallest <paramref name="interval"/> any
+    /// holder asked for (5 s when none did). Holding an offline or unregistered device only records the hold. A device
+    /// refusing the SUBSCRIBE throws <see cref="DeviceRequestException"/>; the hold stays. Holding again is harmless.
+    /// </summary>
+    Task HoldSubscriptionAsync(string deviceId, SubscriptionPackage package, string holder, TimeSpan? interval = null,
+        CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(GetType().Name + " does not hold device subscriptions");
+
+    /// <summary>Releases <paramref name="holder"/>'s hold; the last one out unsubscribes the device. False when it held nothing.</summary>
+    Task<bool> ReleaseSubscriptionAsync(string deviceId, SubscriptionPackage package, string holder, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException(GetType().Name + " does not hold device subscriptions");
 }

@@ -73,6 +73,9 @@ internal static partial class LowerLog
     [LoggerMessage(EventId = 4041, Level = LogLevel.Information, Message = "Device {DeviceId} refused the {Package} SUBSCRIBE with {Status}; it is not subscribed")]
     public static partial void SubscribeRefused(ILogger logger, string deviceId, string package, int status);
 
+    [LoggerMessage(EventId = 4044, Level = LogLevel.Information, Message = "{Package} subscription to {DeviceId} ended with Expires: 0 ({Outcome})")]
+    public static partial void Unsubscribed(ILogger logger, string deviceId, string package, EndOutcome outcome);
+
     [LoggerMessage(EventId = 4043, Level = LogLevel.Information, Message = "Shutdown: {Ended} of {Total} device subscriptions ended with Expires: 0, {Refused} refused, {Unanswered} did not answer within {Deadline} s")]
     public static partial void SubscriptionsEnded(ILogger logger, int ended, int total, int refused, int unanswered, double deadline);
 
