@@ -9,8 +9,9 @@ internal sealed class PlatformContext : IDisposable
     private readonly Dictionary<long, DateTimeOffset> _catalogAnswers = [];
 
     public PlatformContext(PlatformOptions options, IPlatformSignalling signalling, PlatformSession session, PlatformCatalogProjection projection,
-        bool reliable)
+        bool reliable, Func<PlatformSubscriptions, PlatformDeviceSubscriptions> deviceSubscriptions)
     {
+        DeviceSubscriptions = deviceSubscriptions(Subscriptions);
         Options = options;
         Signalling = signalling;
         Session = session;
@@ -35,6 +36,9 @@ internal sealed class PlatformContext : IDisposable
 
     public PlatformSubscriptions Subscriptions { get; } = new();
 
+    /// <summary>The devices below its Alarm / MobilePosition subscriptions keep subscribed.</summary>
+    public PlatformDeviceSubscriptions DeviceSubscriptions { get; }
+
     /// <summary>
     /// True when no answer to catalog query <paramref name="sn"/> started within the last two minutes of the
     /// current registration (a platform re-sending its query with the same SN gets one answer stream, not two;
@@ -56,5 +60,9 @@ internal sealed class PlatformContext : IDisposable
         }
     }
 
-    public void Dispose() => Projection.Dispose();
+    public void Dispose()
+    {
+        DeviceSubscriptions.Dispose();
+        Projection.Dispose();
+    }
 }

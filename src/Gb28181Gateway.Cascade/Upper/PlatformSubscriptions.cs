@@ -41,6 +41,15 @@ internal sealed class PlatformSubscriptions
         }
     }
 
+    /// <summary>Removes and returns the subscription of <paramref name="kind"/>, if any.</summary>
+    public PlatformSubscription? Take(PlatformSubscriptionKind kind)
+    {
+        lock (_items)
+        {
+            return _items.Remove(kind, out var item) ? item : null;
+        }
+    }
+
     /// <summary>Removes and returns every subscription (the gateway is stopping).</summary>
     public IReadOnlyList<PlatformSubscription> TakeAll()
     {

@@ -26,12 +26,23 @@ internal sealed partial class UpperDomain
                         {
                             case ChannelsChangedEvent changed:
                                 await ForwardChannelChangesAsync(platform, changed, cancellationToken);
+                                if (_devices.FindDevice(changed.DeviceId) is { Online: true })
+                                {
+                                    AddDeviceSubscriptions(platform, changed.DeviceId); // a device whose channels became shared, or new to the gateway
+                                }
+
                                 break;
                             case DeviceAlarmEvent alarm:
                                 await ForwardAlarmAsync(platform, alarm, cancellationToken);
                                 break;
                             case MobilePositionEvent position:
                                 await ForwardPositionAsync(platform, position, cancellationToken);
+                                break;
+                            case DeviceOnlineEvent online:
+                                AddDeviceSubscriptions(platform, online.DeviceId);
+                                break;
+                            case PlatformLostEvent lost when lost.Platform == platform.Name:
+                                EndDeviceSubscriptions(platform, "platform lost: " + lost.Reason);
                                 break;
                         }
                     }

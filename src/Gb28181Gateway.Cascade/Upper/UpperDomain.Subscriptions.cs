@@ -107,10 +107,19 @@ internal sealed partial class UpperDomain
         if (expires == 0)
         {
             Track(ct => EndSubscriptionAsync(platform, subscription, ct));
+            if (kind != PlatformSubscriptionKind.Catalog)
+            {
+                EndOutOfDialog(platform, kind); // a platform that unsubscribes with a new SUBSCRIBE, not in the dialog
+            }
+
             return;
         }
 
         platform.Subscriptions.Set(subscription);
+        if (kind != PlatformSubscriptionKind.Catalog)
+        {
+            BeginDeviceSubscriptions(platform, subscription, body);
+        }
         if (kind == PlatformSubscriptionKind.Catalog)
         {
             Track(async ct =>
@@ -165,11 +174,14 @@ internal sealed partial class UpperDomain
         {
             platform.Subscriptions.Remove(dialog);
             UpperLog.Subscription(_logger, platform.Name, subscription.Kind, "ended", 0);
+            platform.DeviceSubscriptions.End(subscription.Kind, dialog, "unsubscribed");
             Track(ct => EndSubscriptionAsync(platform, subscription, ct));
             return;
         }
 
-        platform.Subscriptions.Set(subscription with { ExpiresAt = _time.GetUtcNow().AddSeconds(expires) });
+        var refreshed = subscription with { ExpiresAt = _time.GetUtcNow().AddSeconds(expires) };
+        platform.Subscriptions.Set(refreshed);
+        platform.DeviceSubscriptions.Refreshed(refreshed);
         UpperLog.Subscription(_logger, platform.Name, subscription.Kind, "refreshed", expires);
     }
 
@@ -212,6 +224,7 @@ internal sealed partial class UpperDomain
             if (subscription.Dialog.State == SipDialogState.Terminated)
             {
                 platform.Subscriptions.Remove(subscription.Dialog);
+                platform.DeviceSubscriptions.EndDialog(subscription.Dialog, "the platform dropped the subscription dialog");
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)

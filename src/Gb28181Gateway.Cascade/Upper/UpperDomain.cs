@@ -71,7 +71,8 @@ internal sealed partial class UpperDomain : IPlatformDirectory, IPlatformChannel
             var projection = new PlatformCatalogProjection(options, _devices, _store, logger);
             await projection.LoadAsync(cancellationToken);
             var reliable = string.Equals(options.Transport, "tcp", StringComparison.OrdinalIgnoreCase);
-            _platforms.Add(options.Name, new PlatformContext(options, signalling, session, projection, reliable));
+            _platforms.Add(options.Name, new PlatformContext(options, signalling, session, projection, reliable,
+                s => new PlatformDeviceSubscriptions(options.Name, _deviceClient, s, _time, logger, Track, _stopping.Token)));
         }
 
         var subscription = _events.Subscribe("upper");

@@ -81,6 +81,18 @@ internal static partial class UpperLog
     [LoggerMessage(EventId = 5204, Level = LogLevel.Error, Message = "Answering a platform request failed")]
     public static partial void WorkFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 5210, Level = LogLevel.Information, Message = "Platform {Platform}: {Kind} subscription passed on to {Count} online device(s) ({Scope})")]
+    public static partial void DevicesSubscribing(ILogger logger, string platform, PlatformSubscriptionKind kind, int count, string scope);
+
+    [LoggerMessage(EventId = 5211, Level = LogLevel.Information, Message = "Platform {Platform}: {Kind} subscription ended ({Reason}); {Count} device(s) released")]
+    public static partial void DevicesReleased(ILogger logger, string platform, PlatformSubscriptionKind kind, string reason, int count);
+
+    [LoggerMessage(EventId = 5212, Level = LogLevel.Warning, Message = "Platform {Platform}: {Package} subscription of device {DeviceId} failed: {Error}")]
+    public static partial void DeviceSubscribeFailed(ILogger logger, string platform, Lower.SubscriptionPackage package, string deviceId, string error);
+
+    [LoggerMessage(EventId = 5213, Level = LogLevel.Warning, Message = "Platform {Platform}: {Kind} SUBSCRIBE names {TargetId}, neither the gateway nor a shared channel or device; no device is subscribed")]
+    public static partial void UnknownSubscriptionTarget(ILogger logger, string platform, PlatformSubscriptionKind kind, string targetId);
+
     [LoggerMessage(EventId = 5300, Level = LogLevel.Warning, Message = "Platform {Platform}: channel {Channel} has ID {ChannelId} already used by another device; renumbered to {UpperId}")]
     public static partial void Renumbered(ILogger logger, string platform, string channel, string channelId, string upperId);
 }

@@ -110,4 +110,20 @@ internal sealed class FakeDeviceClient : IDeviceClient
 
     public Task SubscribeMobilePositionAsync(string deviceId, TimeSpan interval, TimeSpan duration, CancellationToken cancellationToken = default) =>
         Task.CompletedTask;
+
+    /// <summary>Every hold (true) and release (false) of a device subscription, in order.</summary>
+    public ConcurrentQueue<(bool Hold, string DeviceId, SubscriptionPackage Package, string Holder, TimeSpan? Interval)> Holds { get; } = new();
+
+    public Task HoldSubscriptionAsync(string deviceId, SubscriptionPackage package, string holder, TimeSpan? interval = null,
+        CancellationToken cancellationToken = default)
+    {
+        Holds.Enqueue((true, deviceId, package, holder, interval));
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> ReleaseSubscriptionAsync(string deviceId, SubscriptionPackage package, string holder, CancellationToken cancellationToken = default)
+    {
+        Holds.Enqueue((false, deviceId, package, holder, null));
+        return Task.FromResult(true);
+    }
 }
