@@ -71,7 +71,7 @@ internal sealed class PlatformDeviceSubscriptions : IDisposable
             if (_scopes.Remove(subscription.Kind, out var previous))
             {
                 previous.Timer?.Dispose();
-                released = previous.Devices.Where(d => !devices.Contains(d) || previous.Interval != interval).ToList();
+                released = previous.Devices.Where(d => !devices.Contains(d)).ToList(); // the others are held again: a changed interval replaces the old one
             }
 
             scope.Devices.UnionWith(devices);
