@@ -96,6 +96,21 @@ public sealed class UpperDeviceSubscriptionTests
         Assert.Equal([Hikvision], gateway.Context.DeviceSubscriptions.HeldDevices(PlatformSubscriptionKind.Alarm));
     }
 
+    [Fact]
+    public async Task A_new_subscribe_with_expires_0_outside_the_dialog_ends_the_earlier_one_and_releases_its_devices()
+    {
+        await using var platform = new UpperTestPlatform();
+        await using var gateway = await StartAsync(platform);
+        Assert.True((await platform.SubscribeAsync(gateway.Platform.LocalPort, "Alarm", new AlarmQuery { Sn = 1, DeviceId = Gateway }, 600)).IsSuccess);
+        await gateway.Context.DeviceSubscriptions.Idle;
+
+        Assert.True((await platform.SubscribeAsync(gateway.Platform.LocalPort, "Alarm", new AlarmQuery { Sn = 2, DeviceId = Gateway }, 0)).IsSuccess);
+        await Wait.UntilAsync(() => gateway.DeviceClient.Holds.Count == 4, "both devices released");
+
+        AssertSameSteps([(false, Dahua), (false, Hikvision)], Steps(gateway).Skip(2));
+        Assert.Null(gateway.Context.Subscriptions.Get(PlatformSubscriptionKind.Alarm, DateTimeOffset.UtcNow));
+    }
+
     private static Task<UpperTestGateway> StartAsync(UpperTestPlatform platform) =>
         UpperTestGateway.StartAsync(platform.Port, p => p.KeepaliveIntervalSeconds = 60).ContinueWith(async t =>
         {
