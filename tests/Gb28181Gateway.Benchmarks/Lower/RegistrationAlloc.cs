@@ -12,7 +12,7 @@ using Microsoft.Extensions.Options;
 namespace Gb28181Gateway.Benchmarks.Lower;
 
 /// <summary>
-/// <c>reg-alloc [devices] [warmup] [types]</c>: bytes the gateway allocates per device coming online, by phase. The lower
+/// <c>reg-alloc [devices] [warmup] [types] [shared]</c> (<c>shared</c>: every device lists the same two channel IDs, as cameras left with factory-default IDs do): bytes the gateway allocates per device coming online, by phase. The lower
 /// domain runs in this process wired as <see cref="LowerServiceCollectionExtensions.AddLowerDomain"/> wires it
 /// (real SIP stack, UDP on loopback, in-memory store, system clock); one device at a time is driven by
 /// <see cref="RegistrationAllocDevice"/> from a dedicated thread. Each phase's figure is
@@ -72,7 +72,7 @@ internal static class RegistrationAlloc
         {
             try
             {
-                using var device = new RegistrationAllocDevice(gateway, directory);
+                using var device = new RegistrationAllocDevice(gateway, directory, sharedChannelIds: args.Contains("shared"));
                 device.Run(0, warmup);
                 types?.Enabled = true;
                 totals = device.Run(warmup, devices);
@@ -91,7 +91,7 @@ internal static class RegistrationAlloc
             return 1;
         }
 
-        Console.WriteLine($"reg-alloc: {devices} devices x 2 channels over UDP (after {warmup} warm-up devices), gateway bytes allocated per device:");
+        Console.WriteLine($"reg-alloc: {devices} devices x 2 {(args.Contains("shared") ? "shared" : "own")} channels over UDP (after {warmup} warm-up devices), gateway bytes allocated per device:");
         long sum = 0;
         for (var i = 0; i < RegistrationAllocDevice.PhaseNames.Length; i++)
         {

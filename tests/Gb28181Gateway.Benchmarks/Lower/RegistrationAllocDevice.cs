@@ -29,10 +29,13 @@ internal sealed class RegistrationAllocDevice : IDisposable
     private readonly byte[] _buffer = new byte[65536];
     private readonly List<string> _pending = [];
     private readonly string _local;
+    private readonly bool _sharedChannelIds;
     private int _sequence;
 
-    public RegistrationAllocDevice(IPEndPoint gateway, DeviceDirectory directory)
+    /// <param name="sharedChannelIds">Every device lists the same two channel IDs (factory defaults), instead of its own.</param>
+    public RegistrationAllocDevice(IPEndPoint gateway, DeviceDirectory directory, bool sharedChannelIds)
     {
+        _sharedChannelIds = sharedChannelIds;
         _gateway = gateway;
         _directory = directory;
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -164,8 +167,12 @@ internal sealed class RegistrationAllocDevice : IDisposable
     private static string Answer(string id, long sn, string cmdType, string rest, string root = "Response") =>
         $"<?xml version=\"1.0\" encoding=\"GB2312\"?>\r\n<{root}>\r\n<CmdType>{cmdType}</CmdType>\r\n<SN>{sn}</SN>\r\n<DeviceID>{id}</DeviceID>\r\n{rest}</{root}>\r\n";
 
-    private static string Item(string id, int channel) =>
-        $"<Item>\r\n<DeviceID>340200000{channel}131{id[13..]}</DeviceID>\r\n<Name>Camera {channel}</Name>\r\n<Manufacturer>Hikvision</Manufacturer>\r\n" +
+    /// <summary>The device's own channel IDs, or the same two for every device.</summary>
+    private string ChannelId(string id, int channel) =>
+        _sharedChannelIds ? "3402000000131000000" + channel : "340200000" + channel + "131" + id[13..];
+
+    private string Item(string id, int channel) =>
+        $"<Item>\r\n<DeviceID>{ChannelId(id, channel)}</DeviceID>\r\n<Name>Camera {channel}</Name>\r\n<Manufacturer>Hikvision</Manufacturer>\r\n" +
         "<Model>IP Camera</Model>\r\n<Owner>Owner</Owner>\r\n<CivilCode>3402000000</CivilCode>\r\n<Address>Address</Address>\r\n<Parental>0</Parental>\r\n" +
         $"<ParentID>{id}</ParentID>\r\n<SafetyWay>0</SafetyWay>\r\n<RegisterWay>1</RegisterWay>\r\n<Secrecy>0</Secrecy>\r\n<Status>ON</Status>\r\n</Item>\r\n";
 
