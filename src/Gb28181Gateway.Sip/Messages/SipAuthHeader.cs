@@ -9,7 +9,7 @@ namespace Gb28181Gateway.Sip.Messages;
 /// a scheme such as "Digest" and comma-separated auth-params (RFC 3261 §20.7, §25.1; RFC 7616).
 /// Parameter values are stored unquoted; <see cref="IsQuoted"/> says how each was (or will be) written.
 /// </summary>
-public sealed class SipAuthHeader
+public sealed class SipAuthHeader : ISipHeaderText
 {
     private readonly List<(string Name, string Value, bool Quoted)> _parameters;
 
@@ -122,6 +122,12 @@ public sealed class SipAuthHeader
     public override string ToString()
     {
         var sb = new StringBuilder(256);
+        ((ISipHeaderText)this).AppendTo(sb);
+        return sb.ToString();
+    }
+
+    void ISipHeaderText.AppendTo(StringBuilder sb)
+    {
         sb.Append(Scheme);
         for (var i = 0; i < _parameters.Count; i++)
         {
@@ -129,8 +135,6 @@ public sealed class SipAuthHeader
             sb.Append(i == 0 ? " " : ", ").Append(name).Append('=');
             sb.Append(quoted ? SipSyntax.Quote(value) : value);
         }
-
-        return sb.ToString();
     }
 
     private int IndexOf(string name)
