@@ -12,6 +12,8 @@ internal static class Program
                 return await Media.RelayLoad.RunAsync(args[1..]);
             case "relay-serve":
                 return await Media.RelayServe.RunAsync(args[1..]);
+            case "reg-alloc":
+                return await Lower.RegistrationAlloc.RunAsync(args[1..]);
             case "relay-rtpengine":
                 return await Media.RtpEngineRelay.RunAsync(args[1..]);
             default:

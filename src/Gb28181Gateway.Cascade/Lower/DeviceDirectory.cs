@@ -13,7 +13,7 @@ internal sealed class DeviceDirectory : IDeviceDirectory
 {
     private static readonly ChannelRef[] NoRefs = [];
     private readonly ConcurrentDictionary<string, DeviceEntry> _devices = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ChannelRef[]> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ChannelOwners> _channels = new(StringComparer.Ordinal);
     private readonly Lock _channelIndexGate = new();
     private readonly TimeProvider _time;
 
@@ -33,7 +33,23 @@ internal sealed class DeviceDirectory : IDeviceDirectory
 
     public IReadOnlyList<CatalogItem> GetChannels(string deviceId) => _devices.TryGetValue(deviceId, out var entry) ? entry.Channels : [];
 
-    public IReadOnlyList<ChannelRef> FindChannel(string channelId) => _channels.TryGetValue(channelId, out var refs) ? refs : NoRefs;
+    public IReadOnlyList<ChannelRef> FindChannel(string channelId)
+    {
+        if (!_channels.TryGetValue(channelId, out var owners))
+        {
+            return NoRefs;
+        }
+
+        if (Volatile.Read(ref owners.Snapshot) is { } snapshot)
+        {
+            return snapshot;
+        }
+
+        lock (_channelIndexGate)
+        {
+            return owners.Snapshot ??= owners.Refs.Count == 0 ? NoRefs : [.. owners.Refs];
+        }
+    }
 
     public bool TryGet(string deviceId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out DeviceEntry? entry) =>
         _devices.TryGetValue(deviceId, out entry);
@@ -99,10 +115,16 @@ internal sealed class DeviceDirectory : IDeviceDirectory
         return [new(on, new KeyValuePair<string, object?>("status", "on")), new(off, new KeyValuePair<string, object?>("status", "off"))];
     }
 
+    /// <summary>Caller holds the index gate. Appends in place: a channel ID many devices share (factory defaults) costs no copy per device.</summary>
     private void AddRef(string channelId, string deviceId)
     {
-        var current = _channels.TryGetValue(channelId, out var refs) ? refs : NoRefs;
-        foreach (var r in current)
+        if (!_channels.TryGetValue(channelId, out var owners))
+        {
+            owners = new ChannelOwners();
+            _channels[channelId] = owners;
+        }
+
+        foreach (var r in owners.Refs)
         {
             if (r.DeviceId == deviceId)
             {
@@ -110,24 +132,34 @@ internal sealed class DeviceDirectory : IDeviceDirectory
             }
         }
 
-        _channels[channelId] = [.. current, new ChannelRef(deviceId, channelId)];
+        owners.Refs.Add(new ChannelRef(deviceId, channelId));
+        Volatile.Write(ref owners.Snapshot, null);
     }
 
+    /// <summary>Caller holds the index gate.</summary>
     private void RemoveRef(string channelId, string deviceId)
     {
-        if (!_channels.TryGetValue(channelId, out var refs))
+        if (!_channels.TryGetValue(channelId, out var owners))
         {
             return;
         }
 
-        var rest = refs.Where(r => r.DeviceId != deviceId).ToArray();
-        if (rest.Length == 0)
+        var removed = owners.Refs.RemoveAll(r => r.DeviceId == deviceId);
+        if (owners.Refs.Count == 0)
         {
             _channels.TryRemove(channelId, out _);
         }
-        else
+
+        if (removed > 0)
         {
-            _channels[channelId] = rest;
+            Volatile.Write(ref owners.Snapshot, null);
         }
+    }
+
+    /// <summary>The devices that list one channel ID; <see cref="Snapshot"/> is what readers get, rebuilt on the first read after a change.</summary>
+    private sealed class ChannelOwners
+    {
+        public readonly List<ChannelRef> Refs = new(1);
+        public ChannelRef[]? Snapshot;
     }
 }

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using Gb28181Gateway.Sip.Messages;
 
 namespace Gb28181Gateway.Sip.Auth;
@@ -130,8 +129,9 @@ public sealed class DigestServer
             return DigestVerdict.InvalidNonce;
         }
 
-        var expected = DigestCalculator.Response(username, Realm, password, method, uri, nonce, qop, nc, cnonce);
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(response.ToLowerInvariant())))
+        Span<byte> expected = stackalloc byte[DigestCalculator.HexLength];
+        DigestCalculator.Response(username, Realm, password, method, uri, nonce, qop, nc, cnonce, expected);
+        if (!MatchesIgnoringCase(expected, response))
         {
             return DigestVerdict.WrongPassword;
         }
@@ -143,6 +143,24 @@ public sealed class DigestServer
         }
 
         return RecordUse(nonce, qop is null ? null : nc, issuedAt) ? DigestVerdict.Valid : DigestVerdict.Stale;
+    }
+
+    /// <summary>The received response against the expected lower-case hex, case-insensitively, in fixed time for a response of the right length.</summary>
+    private static bool MatchesIgnoringCase(ReadOnlySpan<byte> expected, string response)
+    {
+        if (response.Length != expected.Length)
+        {
+            return false;
+        }
+
+        Span<byte> received = stackalloc byte[DigestCalculator.HexLength];
+        for (var i = 0; i < received.Length; i++)
+        {
+            var c = response[i];
+            received[i] = c is >= 'A' and <= 'Z' ? (byte)(c | 0x20) : c < 0x80 ? (byte)c : (byte)'?';
+        }
+
+        return CryptographicOperations.FixedTimeEquals(expected, received);
     }
 
     private string IssueNonce()
@@ -187,26 +205,25 @@ public sealed class DigestServer
     {
         SweepExpired();
         var nc = ncText is null ? 0u : uint.Parse(ncText, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-        var accepted = false;
-        _used.AddOrUpdate(
-            nonce,
-            _ =>
+        while (true) // AddOrUpdate without the closure and two delegates per REGISTER
+        {
+            if (_used.TryGetValue(nonce, out var previous))
             {
-                accepted = true;
-                return new NonceUse(issuedAt, nc);
-            },
-            (_, previous) =>
-            {
-                if (ncText is not null && nc > previous.LastCount)
+                if (ncText is null || nc <= previous.LastCount)
                 {
-                    accepted = true;
-                    return previous with { LastCount = nc };
+                    return false;
                 }
 
-                accepted = false;
-                return previous;
-            });
-        return accepted;
+                if (_used.TryUpdate(nonce, previous with { LastCount = nc }, previous))
+                {
+                    return true;
+                }
+            }
+            else if (_used.TryAdd(nonce, new NonceUse(issuedAt, nc)))
+            {
+                return true;
+            }
+        }
     }
 
     private void SweepExpired()

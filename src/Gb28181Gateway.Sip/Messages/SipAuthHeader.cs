@@ -9,7 +9,7 @@ namespace Gb28181Gateway.Sip.Messages;
 /// a scheme such as "Digest" and comma-separated auth-params (RFC 3261 §20.7, §25.1; RFC 7616).
 /// Parameter values are stored unquoted; <see cref="IsQuoted"/> says how each was (or will be) written.
 /// </summary>
-public sealed class SipAuthHeader
+public sealed class SipAuthHeader : ISipHeaderText
 {
     private readonly List<(string Name, string Value, bool Quoted)> _parameters;
 
@@ -111,17 +111,50 @@ public sealed class SipAuthHeader
                 return false;
             }
 
-            var s = Encoding.UTF8.GetString(value);
-            parameters.Add((Encoding.ASCII.GetString(name), quoted ? SipSyntax.Unquote(s) : s, quoted));
+            parameters.Add((InternName(name), ValueText(value, quoted), quoted));
         }
 
-        header = new SipAuthHeader(Encoding.ASCII.GetString(scheme), parameters);
+        header = new SipAuthHeader(scheme.SequenceEqual("Digest"u8) ? "Digest" : Encoding.ASCII.GetString(scheme), parameters);
         return true;
     }
+
+    /// <summary>The value as <see cref="SipSyntax.Unquote"/> gives it, decoded once (no intermediate quoted string).</summary>
+    private static string ValueText(ReadOnlySpan<byte> value, bool quoted)
+    {
+        if (!quoted)
+        {
+            return value.SequenceEqual("MD5"u8) ? "MD5" : value.SequenceEqual("auth"u8) ? "auth" : Encoding.UTF8.GetString(value);
+        }
+
+        var inner = value[1..^1];
+        return inner.Contains((byte)'\\') ? SipSyntax.Unquote(Encoding.UTF8.GetString(value)) : Encoding.UTF8.GetString(inner);
+    }
+
+    /// <summary>The digest parameter names (RFC 2617 / 7616) as shared strings; others decoded.</summary>
+    private static string InternName(ReadOnlySpan<byte> name) => name switch
+    {
+        _ when name.SequenceEqual("username"u8) => "username",
+        _ when name.SequenceEqual("realm"u8) => "realm",
+        _ when name.SequenceEqual("nonce"u8) => "nonce",
+        _ when name.SequenceEqual("uri"u8) => "uri",
+        _ when name.SequenceEqual("response"u8) => "response",
+        _ when name.SequenceEqual("algorithm"u8) => "algorithm",
+        _ when name.SequenceEqual("opaque"u8) => "opaque",
+        _ when name.SequenceEqual("qop"u8) => "qop",
+        _ when name.SequenceEqual("nc"u8) => "nc",
+        _ when name.SequenceEqual("cnonce"u8) => "cnonce",
+        _ => Encoding.ASCII.GetString(name),
+    };
 
     public override string ToString()
     {
         var sb = new StringBuilder(256);
+        ((ISipHeaderText)this).AppendTo(sb);
+        return sb.ToString();
+    }
+
+    void ISipHeaderText.AppendTo(StringBuilder sb)
+    {
         sb.Append(Scheme);
         for (var i = 0; i < _parameters.Count; i++)
         {
@@ -129,8 +162,6 @@ public sealed class SipAuthHeader
             sb.Append(i == 0 ? " " : ", ").Append(name).Append('=');
             sb.Append(quoted ? SipSyntax.Quote(value) : value);
         }
-
-        return sb.ToString();
     }
 
     private int IndexOf(string name)

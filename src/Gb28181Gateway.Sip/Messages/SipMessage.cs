@@ -17,6 +17,12 @@ public abstract class SipMessage
 {
     public const string Version = "SIP/2.0";
 
+    /// <summary>Largest serialisation scratch buffer a thread keeps between messages.</summary>
+    private const int MaxKeptScratch = 16 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_scratch;
+
     // CSeq is read for every message; cache it against the raw bytes it was parsed from, without boxing.
     private ReadOnlyMemory<byte> _cseqRaw;
     private SipCSeq _cseq;
@@ -190,11 +196,24 @@ public abstract class SipMessage
     /// <summary>Writes the message: start line, headers, a Content-Length equal to the body's byte length, the body.</summary>
     public void WriteTo(IBufferWriter<byte> writer) => SipMessageWriter.Write(this, writer);
 
+    /// <summary>
+    /// The message's bytes in an array of their exact size. The message is written into a per-thread scratch
+    /// buffer that is reused (kept only while it is at most <see cref="MaxKeptScratch"/> bytes), so a send allocates
+    /// the one array it hands out instead of a growing writer and a copy.
+    /// </summary>
     public byte[] ToBytes()
     {
-        var buffer = new ArrayBufferWriter<byte>(512 + Body.Length);
+        var buffer = t_scratch ?? new ArrayBufferWriter<byte>(1024);
+        t_scratch = null; // not shared with a nested call (a value's ToString writing another message)
+        buffer.ResetWrittenCount();
         WriteTo(buffer);
-        return buffer.WrittenSpan.ToArray();
+        var bytes = buffer.WrittenSpan.ToArray();
+        if (buffer.Capacity <= MaxKeptScratch)
+        {
+            t_scratch = buffer;
+        }
+
+        return bytes;
     }
 
     /// <summary>The message as text (UTF-8), for logs and tests.</summary>

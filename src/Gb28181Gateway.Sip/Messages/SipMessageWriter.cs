@@ -10,6 +10,12 @@ namespace Gb28181Gateway.Sip.Messages;
 /// </summary>
 internal static class SipMessageWriter
 {
+    /// <summary>Largest per-thread text builder kept between header values.</summary>
+    private const int MaxKeptText = 4096;
+
+    [ThreadStatic]
+    private static StringBuilder? t_text;
+
     public static void Write(SipMessage message, IBufferWriter<byte> writer)
     {
         message.WriteStartLine(writer);
@@ -37,7 +43,7 @@ internal static class SipMessageWriter
             }
             else
             {
-                WriteUtf8(writer, SipHeaders.ValueText(ref e));
+                WriteValue(writer, e.Value);
             }
 
             WriteBytes(writer, "\r\n"u8);
@@ -54,6 +60,54 @@ internal static class SipMessageWriter
 
     public static void WriteBytes(IBufferWriter<byte> writer, ReadOnlySpan<byte> bytes) => writer.Write(bytes);
 
+    /// <summary>A header value set by the application, written as <see cref="SipHeaders.ValueText"/> gives it, without making that string.</summary>
+    private static void WriteValue(IBufferWriter<byte> writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                break;
+            case string s:
+                WriteUtf8(writer, s);
+                break;
+            case int n:
+                WriteNumber(writer, n);
+                break;
+            case SipCSeq cseq:
+                WriteNumber(writer, cseq.Number);
+                WriteByte(writer, (byte)' ');
+                WriteUtf8(writer, cseq.Method);
+                break;
+            case ISipHeaderText text:
+                var sb = t_text ?? new StringBuilder(256);
+                t_text = null; // not shared with a nested write
+                sb.Clear();
+                text.AppendTo(sb);
+                foreach (var chunk in sb.GetChunks())
+                {
+                    WriteUtf8(writer, chunk.Span);
+                }
+
+                if (sb.Capacity <= MaxKeptText)
+                {
+                    t_text = sb;
+                }
+
+                break;
+            default:
+                WriteUtf8(writer, value.ToString() ?? string.Empty);
+                break;
+        }
+    }
+
+    private static void WriteNumber<T>(IBufferWriter<byte> writer, T number)
+        where T : IUtf8SpanFormattable
+    {
+        var span = writer.GetSpan(11);
+        number.TryFormat(span, out var n, default, CultureInfo.InvariantCulture);
+        writer.Advance(n);
+    }
+
     public static void WriteByte(IBufferWriter<byte> writer, byte b)
     {
         writer.GetSpan(1)[0] = b;
@@ -67,7 +121,9 @@ internal static class SipMessageWriter
         writer.Advance(n);
     }
 
-    public static void WriteUtf8(IBufferWriter<byte> writer, string text)
+    public static void WriteUtf8(IBufferWriter<byte> writer, string text) => WriteUtf8(writer, text.AsSpan());
+
+    public static void WriteUtf8(IBufferWriter<byte> writer, ReadOnlySpan<char> text)
     {
         var span = writer.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
         var n = Encoding.UTF8.GetBytes(text, span);

@@ -8,7 +8,7 @@ namespace Gb28181Gateway.Sip.Messages;
 /// The value of From, To, Contact, Route, Record-Route, Refer-To: an optional display name, a URI and
 /// header parameters (RFC 3261 §20.10, §25.1 name-addr / addr-spec). <c>Contact: *</c> is <see cref="IsWildcard"/>.
 /// </summary>
-public sealed record SipNameAddress
+public sealed record SipNameAddress : ISipHeaderText
 {
     public SipNameAddress(SipUri uri, string? displayName = null, SipParameters? parameters = null)
     {
@@ -218,6 +218,18 @@ public sealed record SipNameAddress
         }
 
         var sb = new StringBuilder(96);
+        ((ISipHeaderText)this).AppendTo(sb);
+        return sb.ToString();
+    }
+
+    void ISipHeaderText.AppendTo(StringBuilder sb)
+    {
+        if (IsWildcard)
+        {
+            sb.Append('*');
+            return;
+        }
+
         if (DisplayName is { Length: > 0 } name)
         {
             sb.Append(SipSyntax.Quote(name)).Append(' ');
@@ -227,6 +239,5 @@ public sealed record SipNameAddress
         Uri.AppendTo(sb);
         sb.Append('>');
         Parameters.AppendTo(sb);
-        return sb.ToString();
     }
 }

@@ -62,7 +62,11 @@ public sealed class SipResponse : SipMessage
         var source = request.Headers;
         h.CopyFrom(source, SipHeaderKind.Via);
         h.CopyFrom(source, SipHeaderKind.From);
-        if (toTag is not null && statusCode != SipStatus.Trying
+        if (toTag is not null && statusCode != SipStatus.Trying && TryAddRawToWithTag(source, h, toTag))
+        {
+            // the received To (name-addr form, no parameters) with ";tag=" appended, without parsing it
+        }
+        else if (toTag is not null && statusCode != SipStatus.Trying
             && source.TryParseFirst<SipNameAddress>(SipHeaderKind.To, SipNameAddress.TryParse, out var to) && to.Tag is null)
         {
             h.Add(SipHeaderKind.To, to.WithTag(toTag));
@@ -80,6 +84,33 @@ public sealed class SipResponse : SipMessage
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// The common case of a response's To: the request's To as received, <c>&lt;uri&gt;</c> with no header parameters
+    /// (so no tag), becomes <c>&lt;uri&gt;;tag=…</c> in one array. Anything else (parameters, folding, a typed value,
+    /// an invalid To) is left to the parsing path.
+    /// </summary>
+    private static bool TryAddRawToWithTag(SipHeaders source, SipHeaders target, string toTag)
+    {
+        var i = source.IndexOf(SipHeaderKind.To);
+        if (i < 0 || !source.EntryAt(i).HasRaw || source.EntryAt(i).Folded)
+        {
+            return false;
+        }
+
+        var raw = Parsing.SipSyntax.TrimLws(source.EntryAt(i).Raw.Span);
+        if (raw.IsEmpty || raw[^1] != (byte)'>' || !SipNameAddress.IsValid(raw))
+        {
+            return false;
+        }
+
+        var value = new byte[raw.Length + 5 + Encoding.UTF8.GetByteCount(toTag)];
+        raw.CopyTo(value);
+        ";tag="u8.CopyTo(value.AsSpan(raw.Length));
+        Encoding.UTF8.GetBytes(toTag, value.AsSpan(raw.Length + 5));
+        target.AddRaw(SipHeaderKind.To, SipHeaderNames.GetName(SipHeaderKind.To), value, folded: false);
+        return true;
     }
 
     internal override void WriteStartLine(IBufferWriter<byte> writer)

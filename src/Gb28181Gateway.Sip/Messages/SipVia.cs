@@ -6,7 +6,7 @@ using Gb28181Gateway.Sip.Parsing;
 namespace Gb28181Gateway.Sip.Messages;
 
 /// <summary>One Via entry (RFC 3261 §20.42, §18.2.2, RFC 3581 rport).</summary>
-public sealed record SipVia
+public sealed record SipVia : ISipHeaderText
 {
     /// <summary>The RFC 3261 branch prefix (§8.1.1.7).</summary>
     public const string MagicCookie = "z9hG4bK";
@@ -203,6 +203,12 @@ public sealed record SipVia
     public override string ToString()
     {
         var sb = new StringBuilder(96);
+        ((ISipHeaderText)this).AppendTo(sb);
+        return sb.ToString();
+    }
+
+    void ISipHeaderText.AppendTo(StringBuilder sb)
+    {
         sb.Append(Protocol).Append('/').Append(Transport).Append(' ').Append(Host);
         if (Port is { } port)
         {
@@ -210,6 +216,5 @@ public sealed record SipVia
         }
 
         Parameters.AppendTo(sb);
-        return sb.ToString();
     }
 }
