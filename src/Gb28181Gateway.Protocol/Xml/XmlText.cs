@@ -35,7 +35,9 @@ internal static class XmlText
                 }
             }
 
-            return encoding.GetString(content);
+            // Every body charset here (GB2312, GB18030, UTF-8) is ASCII-compatible; IDs, times and numbers are ASCII and
+            // the code-page decoder's path allocates helpers per call (~9 KB per device coming online).
+            return Ascii.IsValid(content) ? Encoding.ASCII.GetString(content) : encoding.GetString(content);
         }
 
         return DecodeSlow(content, encoding);
