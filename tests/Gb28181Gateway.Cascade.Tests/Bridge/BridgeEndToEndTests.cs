@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Threading.Channels;
+using Gb28181Gateway.Cascade.Events;
 using Gb28181Gateway.Protocol.Sdp;
 using Gb28181Gateway.Sip.Dialogs;
 using Gb28181Gateway.Sip.Messages;
@@ -56,6 +58,7 @@ public sealed class BridgeEndToEndTests
             Legs.UdpToTcpActive => BridgePlatform.Offer(((IPEndPoint)platformListener!.LocalEndpoint).Port, PlatformSsrc, mediaProtocol: "TCP/RTP/AVP", setup: "passive"),
             _ => BridgePlatform.Offer(udpSink!.Port, PlatformSsrc),
         };
+        var events = gateway.Events.Subscribe("test");
         var provisional = new List<int>();
         var result = await gateway.Province.InviteAsync(offer, onProvisional: r => provisional.Add(r.StatusCode));
         Assert.True(result.IsSuccess, $"INVITE answered {result.StatusCode} {result.Response.ReasonPhrase}; sipp said:\n{camera.Output}");
@@ -98,7 +101,12 @@ public sealed class BridgeEndToEndTests
         var session = Assert.Single(gateway.Bridge.GetSessions());
         Assert.Equal("province", session.Platform);
         Assert.Equal(PlatformSsrc, session.PlatformSsrc);
-        Assert.Single(await gateway.Store.LoadSessionsAsync());
+
+        // The gateway saves the session after its 200 went up (the record holds the dialog the 200 made), so the
+        // platform may be streaming before the save: wait for SessionStarted, published once the record is saved.
+        var started = await NextStartedAsync(events);
+        Assert.Equal(session.SessionId, started.Session.SessionId);
+        Assert.Equal(session.SessionId, Assert.Single(await gateway.Store.LoadSessionsAsync()).SessionId);
 
         var pause = await SendInfoAsync(result.Dialog!, "PAUSE RTSP/1.0\r\nCSeq: 1\r\nPauseTime: now\r\n");
         Assert.Equal((200, "PAUSE"), (pause.StatusCode, pause.ReasonPhrase));    // the camera's own answer, relayed
@@ -163,6 +171,18 @@ public sealed class BridgeEndToEndTests
 
         Assert.NotEmpty(received);
         Assert.Equal(expected, received);
+    }
+
+    private static async Task<SessionStartedEvent> NextStartedAsync(ChannelReader<GatewayEvent> events)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (await events.ReadAsync(timeout.Token) is SessionStartedEvent started)
+            {
+                return started;
+            }
+        }
     }
 
     private static async Task<Socket> ConnectAsCameraAsync(BridgeHarness gateway)

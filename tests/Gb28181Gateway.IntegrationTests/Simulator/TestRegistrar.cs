@@ -12,7 +12,8 @@ namespace Gb28181Gateway.IntegrationTests.Simulator;
 /// <summary>
 /// A minimal GB28181 SIP server built with the SIP stack, standing in for the gateway: REGISTER with digest
 /// (401 then 200), keepalives answered with a settable status, and every REGISTER and MESSAGE it receives
-/// recorded as it arrived, so tests can assert what the simulated devices put on the wire.
+/// recorded as it arrived (before it is answered, so the channels keep the order of arrival although each request
+/// is handled on its own thread-pool thread), so tests can assert what the simulated devices put on the wire.
 /// </summary>
 internal sealed class TestRegistrar : IAsyncDisposable
 {
@@ -92,8 +93,10 @@ internal sealed class TestRegistrar : IAsyncDisposable
             response.Headers.Add(SipHeaderKind.WwwAuthenticate, _digest.CreateChallenge(verdict == DigestVerdict.Stale).ToString());
         }
 
-        await incoming.RespondAsync(response);
+        // Recorded before answering: the answer lets the device send its next REGISTER, which another thread-pool
+        // handler may record first if this one is preempted after sending (the 200 listed before the 401).
         Registers.Writer.TryWrite((request, incoming.Source, response.StatusCode));
+        await incoming.RespondAsync(response);
     }
 
     private async Task OnMessageAsync(SipIncomingRequest incoming)
@@ -101,12 +104,12 @@ internal sealed class TestRegistrar : IAsyncDisposable
         var body = incoming.Request.Body.ToArray();
         if (ManscdpCodec.Parse(body) is KeepaliveNotify keepalive)
         {
-            await incoming.RespondAsync(KeepaliveStatus);
             Keepalives.Writer.TryWrite(keepalive);
+            await incoming.RespondAsync(KeepaliveStatus);
             return;
         }
 
-        await incoming.RespondAsync(SipStatus.Ok);
         Messages.Writer.TryWrite((incoming.Request, body));
+        await incoming.RespondAsync(SipStatus.Ok);
     }
 }

@@ -92,8 +92,8 @@ internal sealed class TestVirtualNvr : IAsyncDisposable
 
     private async Task OnMessageAsync(SipIncomingRequest incoming)
     {
+        Queries.Writer.TryWrite(incoming.Request);   // before answering: in order of arrival (handlers run in parallel)
         await incoming.RespondAsync(SipStatus.Ok);
-        Queries.Writer.TryWrite(incoming.Request);
         if (ManscdpCodec.Parse(incoming.Request.Body.Span) is not CatalogQuery query)
         {
             return;
