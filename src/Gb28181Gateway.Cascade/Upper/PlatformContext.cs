@@ -36,6 +36,9 @@ internal sealed class PlatformContext : IDisposable
 
     public PlatformSubscriptions Subscriptions { get; } = new();
 
+    /// <summary>Serialises the acceptance of new SUBSCRIBEs from this platform (<c>UpperDomain.OnSubscribeAsync</c>).</summary>
+    public SemaphoreSlim SubscribeGate { get; } = new(1, 1);
+
     /// <summary>The devices below its Alarm / MobilePosition subscriptions keep subscribed.</summary>
     public PlatformDeviceSubscriptions DeviceSubscriptions { get; }
 
@@ -64,5 +67,6 @@ internal sealed class PlatformContext : IDisposable
     {
         DeviceSubscriptions.Dispose();
         Projection.Dispose();
+        SubscribeGate.Dispose();
     }
 }

@@ -80,6 +80,21 @@ internal sealed partial class UpperDomain
                 break;
         }
 
+        // One new subscription at a time per platform: the 2xx, the subscription's registration and the devices
+        // passed down happen in the order the SUBSCRIBEs were accepted, so a later one always wins.
+        await platform.SubscribeGate.WaitAsync();
+        try
+        {
+            await AcceptSubscriptionAsync(platform, sip, kind, body, expires, eventHeader);
+        }
+        finally
+        {
+            platform.SubscribeGate.Release();
+        }
+    }
+
+    private async Task AcceptSubscriptionAsync(PlatformContext platform, Sip.UserAgent.SipIncomingRequest sip, PlatformSubscriptionKind kind, ManscdpMessage? body, int expires, string eventHeader)
+    {
         var sn = body?.Sn ?? 0;
         var response = sip.CreateResponse(SipStatus.Ok);
         response.Expires = expires;

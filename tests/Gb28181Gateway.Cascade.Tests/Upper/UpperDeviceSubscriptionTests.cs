@@ -25,7 +25,7 @@ public sealed class UpperDeviceSubscriptionTests
 
         var subscribed = await platform.SubscribeAsync(gateway.Platform.LocalPort, "Alarm;id=5", new AlarmQuery { Sn = 5, DeviceId = Gateway }, 600);
         Assert.True(subscribed.IsSuccess, $"SUBSCRIBE answered {subscribed.StatusCode}");
-        await gateway.Context.DeviceSubscriptions.Idle;
+        await HeldAsync(gateway, 2);
         AssertSameSteps([(true, Dahua), (true, Hikvision)], Steps(gateway));
         Assert.All(gateway.DeviceClient.Holds, h => Assert.Equal((SubscriptionPackage.Alarm, "province"), (h.Package, h.Holder)));
 
@@ -49,7 +49,7 @@ public sealed class UpperDeviceSubscriptionTests
         var subscribed = await platform.SubscribeAsync(gateway.Platform.LocalPort, "MobilePosition",
             new MobilePositionQuery { Sn = 9, DeviceId = dahuaCamera, Interval = 7 }, 600);
         Assert.True(subscribed.IsSuccess, $"SUBSCRIBE answered {subscribed.StatusCode}");
-        await gateway.Context.DeviceSubscriptions.Idle;
+        await HeldAsync(gateway, 1);
 
         var hold = Assert.Single(gateway.DeviceClient.Holds);
         Assert.Equal((true, Dahua, SubscriptionPackage.MobilePosition, "province", (TimeSpan?)TimeSpan.FromSeconds(7)), hold);
@@ -68,7 +68,7 @@ public sealed class UpperDeviceSubscriptionTests
         await using var gateway = await StartAsync(platform);
         var subscribed = await platform.SubscribeAsync(gateway.Platform.LocalPort, "Alarm", new AlarmQuery { Sn = 1, DeviceId = Gateway }, 3);
         Assert.True(subscribed.IsSuccess, $"SUBSCRIBE answered {subscribed.StatusCode}");
-        await gateway.Context.DeviceSubscriptions.Idle;
+        await HeldAsync(gateway, 2);
 
         const string Late = "34020000001320000077";
         gateway.Devices.Add(Late, [new CatalogItem { DeviceId = "34020000001310000077", Name = "gate", ParentId = Late }]);
@@ -89,7 +89,7 @@ public sealed class UpperDeviceSubscriptionTests
         Assert.True(gateway.Upper.TryMapUp("province", new(Hikvision, FakeDeviceDirectory.AlarmInputId), out var alarmInput));
         Assert.True((await platform.SubscribeAsync(gateway.Platform.LocalPort, "Alarm", new AlarmQuery { Sn = 1, DeviceId = Gateway }, 600)).IsSuccess);
         Assert.True((await platform.SubscribeAsync(gateway.Platform.LocalPort, "Alarm", new AlarmQuery { Sn = 2, DeviceId = alarmInput }, 600)).IsSuccess);
-        await gateway.Context.DeviceSubscriptions.Idle;
+        await HeldAsync(gateway, 4);
 
         AssertSameSteps([(true, Dahua), (true, Hikvision)], Steps(gateway).Take(2));
         Assert.Equal([(false, Dahua), (true, Hikvision)], Steps(gateway).Skip(2)); // Hikvision held again: harmless, one subscription below
@@ -102,7 +102,7 @@ public sealed class UpperDeviceSubscriptionTests
         await using var platform = new UpperTestPlatform();
         await using var gateway = await StartAsync(platform);
         Assert.True((await platform.SubscribeAsync(gateway.Platform.LocalPort, "Alarm", new AlarmQuery { Sn = 1, DeviceId = Gateway }, 600)).IsSuccess);
-        await gateway.Context.DeviceSubscriptions.Idle;
+        await HeldAsync(gateway, 2);
 
         Assert.True((await platform.SubscribeAsync(gateway.Platform.LocalPort, "Alarm", new AlarmQuery { Sn = 2, DeviceId = Gateway }, 0)).IsSuccess);
         await Wait.UntilAsync(() => gateway.DeviceClient.Holds.Count == 4, "both devices released");
@@ -118,6 +118,16 @@ public sealed class UpperDeviceSubscriptionTests
             await Wait.UntilAsync(() => gateway.Context.Session.IsRegistered, "registration");
             return gateway;
         }, TaskScheduler.Default).Unwrap();
+
+    /// <summary>
+    /// The gateway passes a subscription down after its 2xx, so the test waits for the steps themselves (not for the
+    /// queue to be idle, which it may be before the SUBSCRIBE's handler has queued anything), then for the queue.
+    /// </summary>
+    private static async Task HeldAsync(UpperTestGateway gateway, int steps)
+    {
+        await Wait.UntilAsync(() => gateway.DeviceClient.Holds.Count >= steps, $"{steps} hold/release steps");
+        await gateway.Context.DeviceSubscriptions.Idle;
+    }
 
     private static void AssertSameSteps(List<(bool Hold, string DeviceId)> expected, IEnumerable<(bool Hold, string DeviceId)> actual) =>
         Assert.Equal(expected.Order(), actual.Order());
