@@ -46,6 +46,7 @@ internal sealed class PlatformContext : IDisposable
     /// True when no answer to catalog query <paramref name="sn"/> started within the last two minutes of the
     /// current registration (a platform re-sending its query with the same SN gets one answer stream, not two;
     /// a platform that restarted and registered again starts its SNs afresh and is answered).
+    /// <paramref name="registeredAt"/>: when the current registration began (its first REGISTER was sent).
     /// </summary>
     public bool TryBeginCatalogAnswer(long sn, DateTimeOffset now, DateTimeOffset? registeredAt)
     {

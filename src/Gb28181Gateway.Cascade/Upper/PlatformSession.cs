@@ -31,6 +31,7 @@ internal sealed class PlatformSession : IAsyncDisposable
     private readonly PlatformBackoff _backoff;
     private readonly CancellationTokenSource _stopping = new();
     private PlatformStateRecord _state;
+    private long _registrationStartedTicks;
     private Task _loop = Task.CompletedTask;
     private long _sn;
 
@@ -52,6 +53,13 @@ internal sealed class PlatformSession : IAsyncDisposable
     public PlatformOptions Options => _options;
 
     public PlatformStateRecord State => Volatile.Read(ref _state);
+
+    /// <summary>
+    /// When the current registration's first REGISTER was sent (not refreshes). Set before the REGISTER goes out, so a
+    /// platform that queries right after its 200 (before <see cref="PlatformStateRecord.RegisteredAt"/> is stored)
+    /// is already seen as a new registration.
+    /// </summary>
+    public DateTimeOffset? RegistrationStartedAt => _registrationStartedTicks == 0 ? null : new DateTimeOffset(Interlocked.Read(ref _registrationStartedTicks), TimeSpan.Zero);
 
     public bool IsRegistered => State.State == StateRegistered;
 
@@ -109,6 +117,7 @@ internal sealed class PlatformSession : IAsyncDisposable
             try
             {
                 await SetStateAsync(State with { State = StateRegistering }, cancellationToken);
+                Interlocked.Exchange(ref _registrationStartedTicks, _time.GetUtcNow().UtcTicks);
                 var answer = await _signalling.RegisterAsync(_options.Expires, cancellationToken);
                 _metrics.Registration(_options.Name, answer.MetricResult);
                 if (!answer.IsSuccess)

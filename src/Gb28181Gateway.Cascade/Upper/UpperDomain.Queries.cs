@@ -109,7 +109,7 @@ internal sealed partial class UpperDomain
         switch (message)
         {
             case CatalogQuery q:
-                if (!platform.TryBeginCatalogAnswer(q.Sn, _time.GetUtcNow(), platform.Session.State.RegisteredAt))
+                if (!platform.TryBeginCatalogAnswer(q.Sn, _time.GetUtcNow(), platform.Session.RegistrationStartedAt))
                 {
                     UpperLog.DuplicateCatalog(_logger, platform.Name, q.Sn);
                     return (SipStatus.Ok, null);
