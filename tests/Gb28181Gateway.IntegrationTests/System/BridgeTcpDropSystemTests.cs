@@ -10,7 +10,6 @@ using Gb28181Gateway.Simulator.Devices;
 using Gb28181Gateway.Simulator.Platform;
 using Gb28181Gateway.Sip.Dialogs;
 using Gb28181Gateway.Sip.Messages;
-using Gb28181Gateway.Sip.Transport;
 using Gb28181Gateway.Sip.UserAgent;
 using Gb28181Gateway.Testing;
 
@@ -51,14 +50,7 @@ public sealed class BridgeTcpDropSystemTests : IAsyncLifetime
             ["Gateway:Platforms:0:LocalPort"] = LoopbackPorts.Next().ToString(CultureInfo.InvariantCulture),
             ["Gateway:Platforms:0:Password"] = Password,
         });
-        _devices = new DeviceFarm(new DeviceFarmOptions
-        {
-            Server = SipEndPoint.Udp(IPAddress.Loopback, _gateway.SipPort),
-            ServerId = "34020000002000000001",
-            Count = 1,
-            Channels = 1,
-            Password = Password,
-        });
+        _devices = new DeviceFarm(SystemTestSupport.Devices(_gateway.SipPort, 1, 1, Password));
         _devices.Start();
     }
 

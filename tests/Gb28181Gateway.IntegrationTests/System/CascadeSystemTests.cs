@@ -4,7 +4,6 @@ using System.Text.Json;
 using Gb28181Gateway.IntegrationTests.Host;
 using Gb28181Gateway.Simulator.Devices;
 using Gb28181Gateway.Simulator.Platform;
-using Gb28181Gateway.Sip.Transport;
 using Gb28181Gateway.Testing;
 
 namespace Gb28181Gateway.IntegrationTests.System;
@@ -56,14 +55,7 @@ public abstract class CascadeSystemTests : IAsyncLifetime
             ["Gateway:Platforms:0:KeepaliveMaxMisses"] = "1",
         });
 
-        _devices = new DeviceFarm(new DeviceFarmOptions
-        {
-            Server = SipEndPoint.Udp(IPAddress.Loopback, _gateway.SipPort),
-            ServerId = "34020000002000000001",
-            Count = DeviceCount,
-            Channels = ChannelsPerDevice,
-            Password = Password,
-        });
+        _devices = new DeviceFarm(SystemTestSupport.Devices(_gateway.SipPort, DeviceCount, ChannelsPerDevice, Password));
         _devices.Start();
     }
 

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Gb28181Gateway.IntegrationTests.Host;
 using Gb28181Gateway.Protocol.Manscdp;
 using Gb28181Gateway.Simulator.Devices;
-using Gb28181Gateway.Sip.Transport;
 using Gb28181Gateway.Testing;
 using Microsoft.Extensions.Logging;
 using static Gb28181Gateway.IntegrationTests.System.SystemTestSupport;
@@ -46,14 +45,7 @@ public sealed class MqttSystemTests : IAsyncLifetime
             ["Gateway:Media:PortMin"] = mediaPorts.ToString(),
             ["Gateway:Media:PortMax"] = (mediaPorts + 19).ToString(),
         });
-        _devices = new DeviceFarm(new DeviceFarmOptions
-        {
-            Server = SipEndPoint.Udp(IPAddress.Loopback, _gateway.SipPort),
-            ServerId = "34020000002000000001",
-            Count = 2,
-            Channels = 2,
-            Password = Password,
-        }, loggerFactory: _deviceLoggerFactory);
+        _devices = new DeviceFarm(SystemTestSupport.Devices(_gateway.SipPort, 2, 2, Password), loggerFactory: _deviceLoggerFactory);
         _devices.Start();
         using var http = new HttpClient { BaseAddress = _gateway.HttpBase };
         await WaitUntilAsync(() => AllOnlineWithChannelsAsync(http, _devices.Devices.Select(d => d.Id), 2), "the devices online with their catalogs");
@@ -107,15 +99,7 @@ public sealed class MqttSystemTests : IAsyncLifetime
     public async Task A_device_registering_and_unregistering_below_is_published_on_events_device()
     {
         await using var events = await _broker.SubscribeAsync(Prefix + "events/device");
-        await using var farm = new DeviceFarm(new DeviceFarmOptions
-        {
-            Server = SipEndPoint.Udp(IPAddress.Loopback, _gateway.SipPort),
-            ServerId = "34020000002000000001",
-            FirstId = "34020000001320000201",
-            Count = 1,
-            Channels = 1,
-            Password = Password,
-        });
+        await using var farm = new DeviceFarm(SystemTestSupport.Devices(_gateway.SipPort, 1, 1, Password) with { FirstId = "34020000001320000201" });
         farm.Start();
         var id = farm.Devices[0].Id;
 

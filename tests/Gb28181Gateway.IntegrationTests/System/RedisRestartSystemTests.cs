@@ -2,7 +2,6 @@ using System.Net;
 using Gb28181Gateway.IntegrationTests.Host;
 using Gb28181Gateway.Simulator.Devices;
 using Gb28181Gateway.Simulator.Platform;
-using Gb28181Gateway.Sip.Transport;
 using Gb28181Gateway.Testing;
 using Microsoft.Extensions.Logging;
 using static Gb28181Gateway.IntegrationTests.System.SystemTestSupport;
@@ -45,15 +44,7 @@ public sealed class RedisRestartSystemTests : IAsyncLifetime
         GatewayHost? running = first;
         var deviceLog = new RecordingLoggerProvider();
         using var deviceLoggers = LoggerFactory.Create(b => b.AddProvider(deviceLog).SetMinimumLevel(LogLevel.Information));
-        await using var devices = new DeviceFarm(new DeviceFarmOptions
-        {
-            Server = SipEndPoint.Udp(IPAddress.Loopback, sipPort),
-            ServerId = "34020000002000000001",
-            Count = DeviceCount,
-            Channels = ChannelsPerDevice,
-            Password = Password,
-            KeepaliveInterval = TimeSpan.FromSeconds(1),
-        }, loggerFactory: deviceLoggers);
+        await using var devices = new DeviceFarm(SystemTestSupport.Devices(sipPort, DeviceCount, ChannelsPerDevice, Password) with { KeepaliveInterval = TimeSpan.FromSeconds(1) }, loggerFactory: deviceLoggers);
         try
         {
             devices.Start();
@@ -115,15 +106,7 @@ public sealed class RedisRestartSystemTests : IAsyncLifetime
         await using var secondPlatform = StartPlatform(out var secondPlatformPort);
         var first = await GatewayHost.StartAsync(Settings(platformEnabled: true, idMode: "Renumber"), sipPort);
         GatewayHost? running = first;
-        await using var devices = new DeviceFarm(new DeviceFarmOptions
-        {
-            Server = SipEndPoint.Udp(IPAddress.Loopback, sipPort),
-            ServerId = "34020000002000000001",
-            Count = DeviceCount,
-            Channels = ChannelsPerDevice,
-            Password = Password,
-            KeepaliveInterval = TimeSpan.FromSeconds(1),
-        });
+        await using var devices = new DeviceFarm(SystemTestSupport.Devices(sipPort, DeviceCount, ChannelsPerDevice, Password) with { KeepaliveInterval = TimeSpan.FromSeconds(1) });
         try
         {
             devices.Start();

@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Net;
+using Gb28181Gateway.Simulator.Devices;
+using Gb28181Gateway.Sip.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace Gb28181Gateway.IntegrationTests.System;
@@ -9,6 +12,19 @@ namespace Gb28181Gateway.IntegrationTests.System;
 /// <summary>Waiting for conditions with a deadline and reading the host's HTTP surface, shared by the system tests.</summary>
 internal static class SystemTestSupport
 {
+    /// <summary>The gateway's SIP server ID in every system test's configuration.</summary>
+    public const string GatewayId = "34020000002000000001";
+
+    /// <summary>Simulated devices registering over UDP with digest to the gateway on <paramref name="sipPort"/>.</summary>
+    public static DeviceFarmOptions Devices(int sipPort, int count, int channels, string password) => new()
+    {
+        Server = SipEndPoint.Udp(IPAddress.Loopback, sipPort),
+        ServerId = GatewayId,
+        Count = count,
+        Channels = channels,
+        Password = password,
+    };
+
     /// <summary>Polls <paramref name="condition"/> until it holds; throws a <see cref="TimeoutException"/> saying what was awaited.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {

@@ -9,7 +9,6 @@ using Gb28181Gateway.Simulator.Devices;
 using Gb28181Gateway.Simulator.Platform;
 using Gb28181Gateway.Sip.Dialogs;
 using Gb28181Gateway.Sip.Messages;
-using Gb28181Gateway.Sip.Transport;
 using Gb28181Gateway.Sip.UserAgent;
 using Gb28181Gateway.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -75,14 +74,7 @@ public sealed class UpperAlarmSubscriptionSystemTests : IAsyncLifetime
         }
 
         _gateway = await GatewayHost.StartAsync(settings);
-        _devices = new DeviceFarm(new DeviceFarmOptions
-        {
-            Server = SipEndPoint.Udp(IPAddress.Loopback, _gateway.SipPort),
-            ServerId = "34020000002000000001",
-            Count = DeviceCount,
-            Channels = 2,
-            Password = Password,
-        }, loggerFactory: _deviceLoggerFactory);
+        _devices = new DeviceFarm(SystemTestSupport.Devices(_gateway.SipPort, DeviceCount, 2, Password), loggerFactory: _deviceLoggerFactory);
         _devices.Start();
     }
 

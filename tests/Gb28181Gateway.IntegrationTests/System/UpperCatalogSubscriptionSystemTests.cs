@@ -7,7 +7,6 @@ using Gb28181Gateway.Protocol.Text;
 using Gb28181Gateway.Simulator.Devices;
 using Gb28181Gateway.Simulator.Platform;
 using Gb28181Gateway.Sip.Messages;
-using Gb28181Gateway.Sip.Transport;
 using Gb28181Gateway.Testing;
 
 namespace Gb28181Gateway.IntegrationTests.System;
@@ -63,14 +62,7 @@ public sealed class UpperCatalogSubscriptionSystemTests : IAsyncLifetime
             ["Gateway:Platforms:0:RetryMaxSeconds"] = "10",
         });
 
-        _devices = new DeviceFarm(new DeviceFarmOptions
-        {
-            Server = SipEndPoint.Udp(IPAddress.Loopback, _gateway.SipPort),
-            ServerId = "34020000002000000001",
-            Count = DeviceCount,
-            Channels = ChannelsPerDevice,
-            Password = Password,
-        });
+        _devices = new DeviceFarm(SystemTestSupport.Devices(_gateway.SipPort, DeviceCount, ChannelsPerDevice, Password));
         _devices.Start();
     }
 
