@@ -8,34 +8,18 @@ namespace Gb28181Gateway.Cascade.Tests.Lower;
 /// ConfigDownload of several '/'-joined types against an in-test camera answering in both shapes devices use:
 /// one MESSAGE with a section per type, or one MESSAGE per type (same SN). Vectors: tests/vectors/lower/configdownload-*.
 /// </summary>
-public sealed class LowerConfigDownloadTests : IAsyncLifetime
+public sealed class LowerConfigDownloadTests : LowerCameraTestBase
 {
-    private const string CameraId = LowerVectors.SeedCameraId;
     private const string ThreeTypes = "BasicParam/VideoParamOpt/SVACEncodeConfig";
-    private LowerHarness _gateway = null!;
-    private LowerTestDevice _camera = null!;
-
-    public async Task InitializeAsync()
-    {
-        _gateway = await LowerHarness.StartAsync();
-        _camera = new LowerTestDevice(_gateway, CameraId) { Answer = LowerVectors.Camera(LowerVectors.HikvisionCatalog) };
-        await _camera.RegisterAndSyncAsync(_gateway);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _camera.DisposeAsync();
-        await _gateway.DisposeAsync();
-    }
 
     [Fact]
     public async Task One_message_with_every_section_is_the_whole_answer()
     {
         AnswerConfig("configdownload-3types-one-message.xml");
 
-        var result = await _gateway.Client.QueryConfigTypesAsync(CameraId, Query(ThreeTypes));
+        var result = await Gateway.Client.QueryConfigTypesAsync(CameraId, Query(ThreeTypes));
 
-        var sent = ManscdpCodec.Parse((await _camera.NextRequestAsync(cmdType: "ConfigDownload")).Body.Span);
+        var sent = ManscdpCodec.Parse((await Camera.NextRequestAsync(cmdType: "ConfigDownload")).Body.Span);
         Assert.Equal(ThreeTypes, Assert.IsType<ConfigDownloadQuery>(sent).ConfigType);
         Assert.True(result.Complete);
         AssertSections(result.Response, "IP CAMERA", "VideoParamOpt", "SVACEncodeConfig");
@@ -47,7 +31,7 @@ public sealed class LowerConfigDownloadTests : IAsyncLifetime
     {
         AnswerConfig("configdownload-per-type-basicparam.xml", "configdownload-per-type-videoparamopt.xml", "configdownload-per-type-svacencodeconfig.xml");
 
-        var result = await _gateway.Client.QueryConfigTypesAsync(CameraId, Query(ThreeTypes));
+        var result = await Gateway.Client.QueryConfigTypesAsync(CameraId, Query(ThreeTypes));
 
         Assert.True(result.Complete);
         Assert.Equal("OK", result.Response.Result);
@@ -65,7 +49,7 @@ public sealed class LowerConfigDownloadTests : IAsyncLifetime
     {
         AnswerConfig("configdownload-per-type-svacencodeconfig.xml", "configdownload-per-type-basicparam.xml");
 
-        var response = await _gateway.Client.QueryConfigAsync(CameraId, Query("BasicParam/SVACEncodeConfig"));
+        var response = await Gateway.Client.QueryConfigAsync(CameraId, Query("BasicParam/SVACEncodeConfig"));
 
         AssertSections(response, "IP CAMERA", "SVACEncodeConfig");
     }
@@ -74,18 +58,18 @@ public sealed class LowerConfigDownloadTests : IAsyncLifetime
     public async Task A_type_that_never_arrives_is_named_after_the_query_timeout_and_the_others_are_kept()
     {
         AnswerConfig("configdownload-per-type-basicparam.xml", "configdownload-per-type-videoparamopt.xml");
-        var acknowledged = _camera.AnswersAcknowledged;
+        var acknowledged = Camera.AnswersAcknowledged;
 
-        var query = _gateway.Client.QueryConfigTypesAsync(CameraId, Query(ThreeTypes));
-        await LowerHarness.UntilAsync(() => _camera.AnswersAcknowledged == acknowledged + 2, "both answers taken in");
+        var query = Gateway.Client.QueryConfigTypesAsync(CameraId, Query(ThreeTypes));
+        await LowerHarness.UntilAsync(() => Camera.AnswersAcknowledged == acknowledged + 2, "both answers taken in");
         Assert.False(query.IsCompleted); // SVACEncodeConfig may still come
-        _gateway.Time.Advance(TimeSpan.FromSeconds(_gateway.Options.Sip.QueryTimeoutSeconds));
+        Gateway.Time.Advance(TimeSpan.FromSeconds(Gateway.Options.Sip.QueryTimeoutSeconds));
         var result = await query.WaitAsync(LowerHarness.Wait);
 
         Assert.Equal(["SVACEncodeConfig"], result.MissingTypes);
         Assert.False(result.Complete);
         AssertSections(result.Response, "IP CAMERA", "VideoParamOpt");
-        Assert.Equal(0, _gateway.Correlator.PendingCount);
+        Assert.Equal(0, Gateway.Correlator.PendingCount);
     }
 
     [Fact]
@@ -93,7 +77,7 @@ public sealed class LowerConfigDownloadTests : IAsyncLifetime
     {
         AnswerConfig("configdownload-2of3types-one-message.xml");
 
-        var result = await _gateway.Client.QueryConfigTypesAsync(CameraId, Query(ThreeTypes)).WaitAsync(LowerHarness.Wait); // no clock advance
+        var result = await Gateway.Client.QueryConfigTypesAsync(CameraId, Query(ThreeTypes)).WaitAsync(LowerHarness.Wait); // no clock advance
 
         Assert.Equal(["SVACEncodeConfig"], result.MissingTypes);
         AssertSections(result.Response, "IP CAMERA", "VideoParamOpt");
@@ -104,7 +88,7 @@ public sealed class LowerConfigDownloadTests : IAsyncLifetime
     {
         AnswerConfig("configdownload-per-type-basicparam.xml", "configdownload-per-type-error.xml", "configdownload-per-type-videoparamopt.xml");
 
-        var result = await _gateway.Client.QueryConfigTypesAsync(CameraId, Query(ThreeTypes)).WaitAsync(LowerHarness.Wait); // no clock advance
+        var result = await Gateway.Client.QueryConfigTypesAsync(CameraId, Query(ThreeTypes)).WaitAsync(LowerHarness.Wait); // no clock advance
 
         Assert.Equal(["SVACEncodeConfig"], result.MissingTypes);
         Assert.Equal("OK", result.Response.Result);
@@ -116,7 +100,7 @@ public sealed class LowerConfigDownloadTests : IAsyncLifetime
     {
         AnswerConfig("configdownload-per-type-error.xml");
 
-        var result = await _gateway.Client.QueryConfigTypesAsync(CameraId, Query("SVACEncodeConfig"));
+        var result = await Gateway.Client.QueryConfigTypesAsync(CameraId, Query("SVACEncodeConfig"));
 
         Assert.Equal("ERROR", result.Response.Result);
         Assert.Equal(["SVACEncodeConfig"], result.MissingTypes);
@@ -125,11 +109,11 @@ public sealed class LowerConfigDownloadTests : IAsyncLifetime
     [Fact]
     public async Task No_answer_at_all_is_a_timeout()
     {
-        _camera.Answer = _ => null;
+        Camera.Answer = _ => null;
 
-        var query = _gateway.Client.QueryConfigTypesAsync(CameraId, Query(ThreeTypes));
-        await _camera.NextRequestAsync(cmdType: "ConfigDownload");
-        _gateway.Time.Advance(TimeSpan.FromSeconds(_gateway.Options.Sip.QueryTimeoutSeconds));
+        var query = Gateway.Client.QueryConfigTypesAsync(CameraId, Query(ThreeTypes));
+        await Camera.NextRequestAsync(cmdType: "ConfigDownload");
+        Gateway.Time.Advance(TimeSpan.FromSeconds(Gateway.Options.Sip.QueryTimeoutSeconds));
 
         var error = await Assert.ThrowsAsync<DeviceRequestException>(() => query.WaitAsync(LowerHarness.Wait));
         Assert.Equal(DeviceRequestError.Timeout, error.Error);
@@ -138,10 +122,10 @@ public sealed class LowerConfigDownloadTests : IAsyncLifetime
     [Fact]
     public async Task A_config_type_naming_nothing_is_refused_before_anything_is_sent()
     {
-        var error = await Assert.ThrowsAsync<ArgumentException>(() => _gateway.Client.QueryConfigTypesAsync(CameraId, Query(" / ")));
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Gateway.Client.QueryConfigTypesAsync(CameraId, Query(" / ")));
 
         Assert.Contains("names no configuration type", error.Message, StringComparison.Ordinal);
-        Assert.Empty(_camera.DrainReceived());
+        Assert.Empty(Camera.DrainReceived());
     }
 
     private static ConfigDownloadQuery Query(string types) => new() { Sn = 0, DeviceId = CameraId, ConfigType = types };
@@ -166,6 +150,6 @@ public sealed class LowerConfigDownloadTests : IAsyncLifetime
     private void AnswerConfig(params string[] files)
     {
         var camera = LowerVectors.Camera(LowerVectors.HikvisionCatalog);
-        _camera.Answer = query => query is ConfigDownloadQuery ? [.. files.Select(LowerVectors.Lower)] : camera(query);
+        Camera.Answer = query => query is ConfigDownloadQuery ? [.. files.Select(LowerVectors.Lower)] : camera(query);
     }
 }
