@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -40,16 +39,7 @@ public sealed class BridgeTcpDropSystemTests : IAsyncLifetime
             Password = Password,
         });
         _platform.Start();
-        _gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["Gateway:Media:PortMin"] = mediaPorts.ToString(CultureInfo.InvariantCulture),
-            ["Gateway:Media:PortMax"] = (mediaPorts + 9).ToString(CultureInfo.InvariantCulture),
-            ["Gateway:Platforms:0:Enabled"] = "true",
-            ["Gateway:Platforms:0:Host"] = "127.0.0.1",
-            ["Gateway:Platforms:0:Port"] = platformPort.ToString(CultureInfo.InvariantCulture),
-            ["Gateway:Platforms:0:LocalPort"] = LoopbackPorts.Next().ToString(CultureInfo.InvariantCulture),
-            ["Gateway:Platforms:0:Password"] = Password,
-        });
+        _gateway = await GatewayHost.StartAsync(SystemTestSupport.OnePlatform(platformPort, Password, mediaPorts, 10));
         _devices = new DeviceFarm(SystemTestSupport.Devices(_gateway.SipPort, 1, 1, Password));
         _devices.Start();
     }

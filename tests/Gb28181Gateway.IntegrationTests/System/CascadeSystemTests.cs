@@ -40,20 +40,11 @@ public abstract class CascadeSystemTests : IAsyncLifetime
         });
         _platform.Start();
 
-        _gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["Gateway:Media:PortMin"] = mediaPorts.ToString(),
-            ["Gateway:Media:PortMax"] = (mediaPorts + 19).ToString(),
-            ["Gateway:Platforms:0:Enabled"] = "true",
-            ["Gateway:Platforms:0:Host"] = "127.0.0.1",
-            ["Gateway:Platforms:0:Port"] = platformPort.ToString(),
-            ["Gateway:Platforms:0:LocalPort"] = LoopbackPorts.Next().ToString(),
-            ["Gateway:Platforms:0:Password"] = Password,
-            ["Gateway:Platforms:0:Catalog:ItemsPerMessage"] = "2",
-            ["Gateway:Platforms:0:Catalog:IdMode"] = IdMode,
-            ["Gateway:Platforms:0:KeepaliveIntervalSeconds"] = "1",
-            ["Gateway:Platforms:0:KeepaliveMaxMisses"] = "1",
-        });
+        _gateway = await GatewayHost.StartAsync(SystemTestSupport.OnePlatform(platformPort, Password, mediaPorts, 20,
+            ("Gateway:Platforms:0:Catalog:ItemsPerMessage", "2"),
+            ("Gateway:Platforms:0:Catalog:IdMode", IdMode),
+            ("Gateway:Platforms:0:KeepaliveIntervalSeconds", "1"),
+            ("Gateway:Platforms:0:KeepaliveMaxMisses", "1")));
 
         _devices = new DeviceFarm(SystemTestSupport.Devices(_gateway.SipPort, DeviceCount, ChannelsPerDevice, Password));
         _devices.Start();

@@ -15,6 +15,31 @@ internal static class SystemTestSupport
     /// <summary>The gateway's SIP server ID in every system test's configuration.</summary>
     public const string GatewayId = "34020000002000000001";
 
+    /// <summary>
+    /// Host configuration for one superior platform (index 0) on loopback at <paramref name="platformPort"/> with digest
+    /// <paramref name="password"/>, a platform-side local port of its own, <paramref name="mediaPortCount"/> media ports
+    /// from <paramref name="mediaPortMin"/>, and any further keys.
+    /// </summary>
+    public static Dictionary<string, string?> OnePlatform(int platformPort, string password, int mediaPortMin, int mediaPortCount, params (string Key, string? Value)[] more)
+    {
+        var config = new Dictionary<string, string?>
+        {
+            ["Gateway:Media:PortMin"] = mediaPortMin.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Media:PortMax"] = (mediaPortMin + mediaPortCount - 1).ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Platforms:0:Enabled"] = "true",
+            ["Gateway:Platforms:0:Host"] = "127.0.0.1",
+            ["Gateway:Platforms:0:Port"] = platformPort.ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Platforms:0:LocalPort"] = Testing.LoopbackPorts.Next().ToString(CultureInfo.InvariantCulture),
+            ["Gateway:Platforms:0:Password"] = password,
+        };
+        foreach (var (key, value) in more)
+        {
+            config[key] = value;
+        }
+
+        return config;
+    }
+
     /// <summary>Simulated devices registering over UDP with digest to the gateway on <paramref name="sipPort"/>.</summary>
     public static DeviceFarmOptions Devices(int sipPort, int count, int channels, string password) => new()
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using Gb28181Gateway.IntegrationTests.Host;
 using Gb28181Gateway.Protocol.Manscdp;
@@ -48,19 +47,10 @@ public sealed class UpperCatalogSubscriptionSystemTests : IAsyncLifetime
             await r.RespondAsync(SipStatus.Ok);
         });
 
-        _gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
-        {
-            ["Gateway:Media:PortMin"] = mediaPorts.ToString(CultureInfo.InvariantCulture),
-            ["Gateway:Media:PortMax"] = (mediaPorts + 19).ToString(CultureInfo.InvariantCulture),
-            ["Gateway:Platforms:0:Enabled"] = "true",
-            ["Gateway:Platforms:0:Host"] = "127.0.0.1",
-            ["Gateway:Platforms:0:Port"] = platformPort.ToString(CultureInfo.InvariantCulture),
-            ["Gateway:Platforms:0:LocalPort"] = LoopbackPorts.Next().ToString(CultureInfo.InvariantCulture),
-            ["Gateway:Platforms:0:Password"] = Password,
-            ["Gateway:Platforms:0:Catalog:ItemsPerMessage"] = "2",
-            ["Gateway:Platforms:0:RetryMinSeconds"] = "1",
-            ["Gateway:Platforms:0:RetryMaxSeconds"] = "10",
-        });
+        _gateway = await GatewayHost.StartAsync(SystemTestSupport.OnePlatform(platformPort, Password, mediaPorts, 20,
+            ("Gateway:Platforms:0:Catalog:ItemsPerMessage", "2"),
+            ("Gateway:Platforms:0:RetryMinSeconds", "1"),
+            ("Gateway:Platforms:0:RetryMaxSeconds", "10")));
 
         _devices = new DeviceFarm(SystemTestSupport.Devices(_gateway.SipPort, DeviceCount, ChannelsPerDevice, Password));
         _devices.Start();
