@@ -66,6 +66,29 @@ public sealed class UpperDomainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_platform_that_registers_again_and_reuses_an_sn_before_its_200_arrives_is_answered_again()
+    {
+        await using var platform = new UpperTestPlatform();
+        await using var gateway = await UpperTestGateway.StartAsync(platform.Port, p => (p.KeepaliveIntervalSeconds, p.KeepaliveMaxMisses) = (1, 1));
+        await Wait.UntilAsync(() => gateway.Context.Session.IsRegistered, "registration");
+        var port = gateway.Platform.LocalPort;
+        Assert.Equal(SipStatus.Ok, await platform.SendAsync(port, new CatalogQuery { Sn = 1, DeviceId = UpperTestGateway.GatewayDeviceId }));
+        await Wait.UntilAsync(() => platform.Received<CatalogResponse>().Count(c => c.Sn == 1) == 3, "the first answer to SN 1");
+
+        // The platform restarts: keepalives fail, the gateway registers again, and the restarted platform asks with
+        // SN 1 again while its 200 to that REGISTER is still on the way (before the gateway has stored it).
+        platform.BeforeRegisterAnswer = async () =>
+        {
+            platform.BeforeRegisterAnswer = null;
+            platform.MessageStatus = SipStatus.Ok;
+            Assert.Equal(SipStatus.Ok, await platform.SendAsync(port, new CatalogQuery { Sn = 1, DeviceId = UpperTestGateway.GatewayDeviceId }));
+        };
+        platform.MessageStatus = SipStatus.ServiceUnavailable;
+
+        await Wait.UntilAsync(() => platform.Received<CatalogResponse>().Count(c => c.Sn == 1) == 6, "the second answer to SN 1");
+    }
+
+    [Fact]
     public async Task A_repeated_catalog_query_with_the_same_sn_gets_one_answer_stream()
     {
         Assert.Equal(SipStatus.Ok, await _platform.SendAsync(GatewayPort, new CatalogQuery { Sn = 40, DeviceId = UpperTestGateway.GatewayDeviceId }));

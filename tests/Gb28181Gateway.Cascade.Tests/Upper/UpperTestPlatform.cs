@@ -43,6 +43,11 @@ internal sealed class UpperTestPlatform : IAsyncDisposable
                 return;
             }
 
+            if (BeforeRegisterAnswer is { } before)
+            {
+                await before();
+            }
+
             var response = r.CreateResponse(SipStatus.Ok);
             response.Headers.Set(SipHeaderKind.Date, "2026-11-21T20:30:00.123");
             response.Expires = r.Request.Expires ?? 3600;
@@ -71,6 +76,9 @@ internal sealed class UpperTestPlatform : IAsyncDisposable
 
     /// <summary>When set, every REGISTER is answered 302 with this Contact header value.</summary>
     public string? RedirectTo { get; set; }
+
+    /// <summary>Run before a REGISTER is answered 200 (e.g. a platform that queries while its 200 is on the way).</summary>
+    public Func<Task>? BeforeRegisterAnswer { get; set; }
 
     public int Port { get; }
 
